@@ -1,0 +1,97 @@
+// Creating a core: lays out the control block, the frame tables, the pmap, thread and
+// tree-head tables, the host I/O buffer and physical memory, then builds the kernel's
+// page tables. Layout in docs/core.md.
+import { ld32, st32, fill, memPages, memGrow, heapBase, ltu } from "./mem";
+import {
+  K, setState, CORE_MAGIC, ABI_VERSION, CTL_BYTES, C_MAGIC, C_ABI, C_PHYS_BASE, C_PHYS_BYTES,
+  C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
+  C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END,
+} from "./state";
+import { framesInit } from "./frames";
+import { PAGE_SHIFT, EINVAL, ENOMEM } from "./i386";
+import { pmapBootstrap, PMAP_SLOT, KSTACK_MAX_THREADS } from "./pmap";
+import { THR_SLOT, threadsInit } from "./cpu";
+import { HEAD_SLOT, headsInit } from "./lwptree";
+
+export const IOBUF_BYTES: i32 = 65536;
+export const MIN_PHYS_BYTES: i32 = 1 << 20;          // 1 MiB
+export const MAX_PHYS_BYTES: i32 = 0xC000 << 16;     // 3 GiB, as a negative i32
+
+function align(x: i32, a: i32): i32 { return (x + a - 1) & ~(a - 1); }
+
+/** Grows linear memory so that it holds `end` bytes (end as unsigned; 0 means 4 GiB). */
+export function ensureMemory(end: i32): bool {
+  const pages = end == 0 ? 65536 : (end >>> 16) + ((end & 0xFFFF) != 0 ? 1 : 0);
+  const have = memPages();
+  return pages <= have || memGrow(pages - have) >= 0;
+}
+
+/** Threads that fit by default: one per four frames, at most what kernel VA holds. */
+export function defaultMaxThreads(physBytes: i32): i32 {
+  const n = (physBytes >>> PAGE_SHIFT) >> 2;
+  return n < KSTACK_MAX_THREADS ? n : KSTACK_MAX_THREADS;
+}
+
+/** Bytes of core bookkeeping (control block through I/O buffer) before physical memory. */
+export function metaBytes(physBytes: i32, maxThreads: i32): i32 {
+  const nframes = physBytes >>> PAGE_SHIFT;
+  let n = CTL_BYTES + nframes * 8;
+  n += maxPmaps(nframes) * PMAP_SLOT;
+  n += maxThreads * THR_SLOT + maxThreads * HEAD_SLOT;
+  return n + IOBUF_BYTES;
+}
+
+function maxPmaps(nframes: i32): i32 { return nframes < 65536 ? nframes : 65536; }
+
+/**
+ * Lays out a core with control block at `ctl` and physical memory at `physBase`
+ * (page aligned, after metaBytes of bookkeeping). Returns ctl, or a negative errno.
+ */
+export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
+  if ((physBytes & 0xFFF) != 0 || ltu(physBytes, MIN_PHYS_BYTES) || ltu(MAX_PHYS_BYTES, physBytes)) return -EINVAL;
+  if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0) return -EINVAL;
+  if (maxThreads < 1 || maxThreads > KSTACK_MAX_THREADS) return -EINVAL;
+  const nframes = physBytes >>> PAGE_SHIFT;
+  if (ltu(physBase, ctl + metaBytes(physBytes, maxThreads))) return -EINVAL;
+  fill(ctl, 0, CTL_BYTES);
+  st32(ctl + C_MAGIC, CORE_MAGIC);
+  st32(ctl + C_ABI, ABI_VERSION);
+  st32(ctl + C_PHYS_BASE, physBase);
+  st32(ctl + C_PHYS_BYTES, physBytes);
+  st32(ctl + C_NFRAMES, nframes);
+  let p = ctl + CTL_BYTES;
+  st32(ctl + C_REFCNT, p); p += nframes * 4;
+  st32(ctl + C_FREESTACK, p); p += nframes * 4;
+  st32(ctl + C_PMAP_TAB, p); st32(ctl + C_PMAP_MAX, maxPmaps(nframes)); p += maxPmaps(nframes) * PMAP_SLOT;
+  st32(ctl + C_THR_TAB, p); st32(ctl + C_THR_MAX, maxThreads); p += maxThreads * THR_SLOT;
+  st32(ctl + C_HEAD_TAB, p); st32(ctl + C_HEAD_MAX, maxThreads); p += maxThreads * HEAD_SLOT;
+  st32(ctl + C_IOBUF, p); st32(ctl + C_IOBUF_BYTES, IOBUF_BYTES); p += IOBUF_BYTES;
+  st32(ctl + C_END, (physBase + physBytes) | 0);
+  setState(ctl);
+  framesInit();
+  threadsInit();
+  headsInit();
+  const err = pmapBootstrap(maxThreads);
+  if (err < 0) return err;
+  return ctl;
+}
+
+/** Lays out a core right after the module's static data, growing memory as needed. */
+export function init(physBytes: i32, maxThreads: i32): i32 {
+  if (maxThreads == 0) maxThreads = defaultMaxThreads(physBytes);
+  if (maxThreads < 1 || maxThreads > KSTACK_MAX_THREADS) return -EINVAL;
+  if ((physBytes & 0xFFF) != 0 || ltu(physBytes, MIN_PHYS_BYTES) || ltu(MAX_PHYS_BYTES, physBytes)) return -EINVAL;
+  const ctl = align(heapBase(), 16);
+  const physBase = align(ctl + metaBytes(physBytes, maxThreads), 65536);
+  if (!ensureMemory((physBase + physBytes) | 0)) return -ENOMEM;
+  return initAt(ctl, physBase, physBytes, maxThreads);
+}
+
+/** Makes the core whose control block is at `ctl` the current one (0 if it is not a core). */
+export function select(ctl: i32): i32 {
+  if (ld32(ctl + C_MAGIC) != CORE_MAGIC) return -EINVAL;
+  setState(ctl);
+  return 0;
+}
+
+export function current(): i32 { return K; }

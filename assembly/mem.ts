@@ -1,0 +1,38 @@
+// Raw linear-memory access for the Wasm build. The portable build (portable/mem.ts)
+// provides the same functions over an ArrayBuffer, so every other file in assembly/
+// compiles both ways. All addresses and words are i32: an address above 2 GiB is a
+// negative i32 here and is reinterpreted as unsigned on access.
+
+// @ts-ignore: decorator
+@inline export function ld8(p: i32): i32 { return <i32>load<u8>(<usize>p); }
+// @ts-ignore: decorator
+@inline export function ld16(p: i32): i32 { return <i32>load<u16>(<usize>p); }
+// @ts-ignore: decorator
+@inline export function ld32(p: i32): i32 { return load<i32>(<usize>p); }
+// @ts-ignore: decorator
+@inline export function st8(p: i32, v: i32): void { store<u8>(<usize>p, <u8>v); }
+// @ts-ignore: decorator
+@inline export function st16(p: i32, v: i32): void { store<u16>(<usize>p, <u16>v); }
+// @ts-ignore: decorator
+@inline export function st32(p: i32, v: i32): void { store<i32>(<usize>p, v); }
+// @ts-ignore: decorator
+@inline export function copy(dst: i32, src: i32, n: i32): void { memory.copy(<usize>dst, <usize>src, <usize>n); }
+// @ts-ignore: decorator
+@inline export function fill(dst: i32, v: i32, n: i32): void { memory.fill(<usize>dst, <u8>v, <usize>n); }
+/** Unsigned a < b: addresses and PTEs above 2 GiB are negative as i32. */
+// @ts-ignore: decorator
+@inline export function ltu(a: i32, b: i32): bool { return <u32>a < <u32>b; }
+// @ts-ignore: decorator
+@inline export function leu(a: i32, b: i32): bool { return <u32>a <= <u32>b; }
+/** Unsigned division, for sizes above 2 GiB. */
+// @ts-ignore: decorator
+@inline export function divu(a: i32, b: i32): i32 { return <i32>(<u32>a / <u32>b); }
+/** 32-bit wrapping multiply (Math.imul in the portable build). */
+// @ts-ignore: decorator
+@inline export function mul32(a: i32, b: i32): i32 { return a * b; }
+/** Linear memory size in 64 KiB pages. */
+export function memPages(): i32 { return memory.size(); }
+/** Grows linear memory by `pages` 64 KiB pages; -1 on failure. */
+export function memGrow(pages: i32): i32 { return memory.grow(pages); }
+/** First free byte after the module's static data. */
+export function heapBase(): i32 { return <i32>__heap_base; }

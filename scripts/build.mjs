@@ -1,0 +1,55 @@
+// Builds everything users run: the Wasm core (release and embed targets), the portable
+// JavaScript build of the same core sources, and the TypeScript in src/ (to dist/).
+// Runs from `npm install` (prepare), so a fresh clone needs no extra step.
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
+import asc from "assemblyscript/asc";
+import ts from "typescript";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const only = process.argv[2]; // "core" builds the core alone (used by tests' globalSetup)
+
+async function buildWasm(target) {
+  const { error, stderr } = await asc.main(
+    ["assembly/index.ts", "--config", "asconfig.json", "--target", target],
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+  if (error) { console.error(stderr.toString()); throw error; }
+}
+
+/** The portable build: every assembly/*.ts as plain JS, with portable/mem.ts for mem.ts. */
+function buildPortable() {
+  const out = join(root, "build/portable");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const files = readdirSync(join(root, "assembly")).filter((f) => f.endsWith(".ts") && f !== "mem.ts");
+  const sources = files.map((f) => [f, join(root, "assembly", f)]);
+  sources.push(["mem.ts", join(root, "portable/mem.ts")]);
+  for (const [name, path] of sources) {
+    const src = readFileSync(path, "utf8");
+    const { outputText, diagnostics } = ts.transpileModule(src, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      reportDiagnostics: true,
+      fileName: name,
+    });
+    if (diagnostics?.length) throw new Error(`${path}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, "\n")}`);
+    // ESM needs file extensions on relative imports.
+    const js = outputText.replace(/from "(\.\/[\w-]+)"/g, 'from "$1.js"');
+    writeFileSync(join(out, name.replace(/\.ts$/, ".js")), js);
+  }
+}
+
+function buildTs() {
+  if (!existsSync(join(root, "tsconfig.build.json"))) return;
+  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: root, stdio: "inherit",
+  });
+}
+
+process.chdir(root);
+await buildWasm("release");
+await buildWasm("embed");
+buildPortable();
+if (only !== "core") buildTs();

@@ -1,0 +1,330 @@
+// The TypeScript face of the core: typed wrappers over the exports, argument checks
+// that throw a clear error before the core is touched (so a bad call changes nothing),
+// and views of physical memory that follow memory growth.
+import * as i386 from "../../assembly/i386.js";
+import type { Backend, CoreExports } from "./exports.js";
+import { loadWasm, loadPortable } from "./load.js";
+
+export class CoreError extends Error {
+  override name = "CoreError";
+}
+
+export type Strategy = "copy" | "cow";
+export const STRATEGIES: readonly Strategy[] = ["copy", "cow"];
+const STRATEGY_CODE: Record<Strategy, number> = { copy: 0, cow: 1 };
+
+/** Why a translation failed: the #PF error code a CPU would push. */
+export interface PageFault { fault: true; err: number }
+export type Translation = { fault: false; pa: number } | PageFault;
+
+export interface CoreOptions {
+  /** Simulated physical memory in bytes, a multiple of 4096 from 1 MiB to 3 GiB. Default 64 MiB. */
+  physBytes?: number;
+  /** Kernel thread (stack) slots; default one per four frames, at most 64768. */
+  maxThreads?: number;
+}
+
+/** Statistics the core counts (core_stat indices). */
+export const STATS = {
+  cowFaults: 0, cowOptim: 1, pagesCopied: 2, ptsCopied: 3, pmapForks: 4, framesPeak: 5,
+} as const;
+export type StatName = keyof typeof STATS;
+
+export const FAULT_FLAG = 0xFFFFFFF8;
+const MAX_USER = i386.VM_MAX_USER_ADDRESS >>> 0;
+
+function u32(x: number): number { return x >>> 0; }
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new CoreError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  }
+}
+
+function checkUserPage(name: string, va: number): void {
+  checkInt(name, va, 0, 0xFFFFFFFF);
+  if (va % 4096 !== 0) throw new CoreError(`${name} 0x${va.toString(16)} is not page aligned`);
+  if (va >= MAX_USER) throw new CoreError(`${name} 0x${va.toString(16)} is not a user address (user space ends at 0xbfc00000)`);
+}
+
+function checkRange(sva: number, eva: number): void {
+  checkUserPage("start address", sva);
+  checkInt("end address", eva, 0, MAX_USER);
+  if (eva % 4096 !== 0) throw new CoreError(`end address 0x${eva.toString(16)} is not page aligned`);
+  if (eva < sva) throw new CoreError(`end address 0x${eva.toString(16)} is below start address 0x${sva.toString(16)}`);
+}
+
+export class Core {
+  readonly x: CoreExports;
+  readonly backend: Backend["name"];
+  private readonly be: Backend;
+  private buf: ArrayBuffer | undefined;
+  private u8view = new Uint8Array(0);
+  private dv = new DataView(new ArrayBuffer(0));
+  /** Frames free right after creation (the kernel's own tables hold the rest). */
+  readonly bootFreeFrames: number;
+
+  private constructor(be: Backend, opts: CoreOptions) {
+    const physBytes = opts.physBytes ?? 64 * 1024 * 1024;
+    checkInt("physBytes", physBytes, 1 << 20, 3 * 1024 * 1024 * 1024);
+    if (physBytes % 4096 !== 0) throw new CoreError(`physBytes ${physBytes} is not a multiple of 4096`);
+    const maxThreads = opts.maxThreads ?? 0;
+    checkInt("maxThreads", maxThreads, 0, 64768);
+    this.be = be;
+    this.x = be.exports;
+    this.backend = be.name;
+    const r = this.x.core_init(physBytes | 0, maxThreads);
+    if (r < 0) throw new CoreError(`core_init failed: errno ${-r} (physical memory of ${physBytes} bytes does not fit?)`);
+    this.ctl = r;
+    this.bootFreeFrames = this.x.frames_free();
+  }
+  readonly ctl: number;
+
+  /** A core on the Wasm release build (one instance each). */
+  static create(opts: CoreOptions = {}): Core { return new Core(loadWasm(), opts); }
+  /** A core on the portable JavaScript build of the same sources (one per process). */
+  static async createPortable(opts: CoreOptions = {}): Promise<Core> { return new Core(await loadPortable(), opts); }
+
+  // ---- memory views ----
+  private views(): void {
+    const b = this.be.buffer();
+    if (b !== this.buf || this.u8view.byteLength !== b.byteLength) {
+      this.buf = b;
+      this.u8view = new Uint8Array(b);
+      this.dv = new DataView(b);
+    }
+  }
+  /** All of linear memory (re-created after growth). */
+  linear(): Uint8Array { this.views(); return this.u8view; }
+  /** Simulated physical memory: index = physical address. Re-fetch after anything that may grow memory. */
+  phys(): Uint8Array {
+    this.views();
+    return new Uint8Array(this.u8view.buffer, u32(this.x.core_phys_base()), u32(this.x.core_phys_bytes()));
+  }
+  physBytes(): number { return u32(this.x.core_phys_bytes()); }
+  /** Reads a 32-bit little-endian word of physical memory. */
+  physWord(pa: number): number {
+    checkInt("physical address", pa, 0, this.physBytes() - 4);
+    this.views();
+    return this.dv.getUint32(u32(this.x.core_phys_base()) + pa, true);
+  }
+
+  // ---- frames ----
+  framesFree(): number { return this.x.frames_free(); }
+  framesTotal(): number { return this.x.frames_total(); }
+  frameRefcount(pa: number): number {
+    this.checkFrame(pa);
+    return this.x.frame_refcount(pa | 0);
+  }
+  private checkFrame(pa: number): void {
+    checkInt("physical address", pa, 0, this.physBytes() - 1);
+    if (pa % 4096 !== 0) throw new CoreError(`physical address 0x${pa.toString(16)} is not page aligned`);
+  }
+  stat(name: StatName): number { return u32(this.x.core_stat(STATS[name])); }
+  stats(): Record<StatName, number> {
+    const out = {} as Record<StatName, number>;
+    for (const k of Object.keys(STATS) as StatName[]) out[k] = this.stat(k);
+    return out;
+  }
+
+  // ---- address spaces ----
+  private checkPmap(pm: number): void {
+    if (!Number.isInteger(pm) || pm <= 0 || this.x.pmap_valid(pm) !== 1) {
+      throw new CoreError(`${pm} is not a live address-space handle`);
+    }
+  }
+  /** A new, empty user address space; -12 (ENOMEM) when no frame is left for its directory. */
+  pmapCreate(): number { return this.x.pmap_create(); }
+  pmapDestroy(pm: number): void { this.checkPmap(pm); this.x.pmap_destroy(pm); }
+  pmapValid(pm: number): boolean { return Number.isInteger(pm) && pm > 0 && this.x.pmap_valid(pm) === 1; }
+  /** The physical address of the page directory, i.e. the cr3 to load. */
+  cr3(pm: number): number { this.checkPmap(pm); return u32(this.x.pmap_cr3(pm)); }
+  /** Maps a fresh zeroed page at va with VM_PROT bits (1 read, 2 write, 4 execute); 0 or -ENOMEM. */
+  enter(pm: number, va: number, prot: number): number {
+    this.checkPmap(pm); checkUserPage("va", va); checkInt("prot", prot, 0, 7);
+    return this.x.pmap_enter(pm, va | 0, prot);
+  }
+  remove(pm: number, sva: number, eva: number): void {
+    this.checkPmap(pm); checkRange(sva, eva);
+    this.x.pmap_remove(pm, sva | 0, eva | 0);
+  }
+  protect(pm: number, sva: number, eva: number, prot: number): void {
+    this.checkPmap(pm); checkRange(sva, eva); checkInt("prot", prot, 0, 7);
+    this.x.pmap_protect(pm, sva | 0, eva | 0, prot);
+  }
+  /** Walks the tables as the MMU does for an access (PGEX_W 2 | PGEX_U 4), setting PG_A/PG_M. */
+  translate(pm: number, va: number, access: number): Translation {
+    this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); checkInt("access", access, 0, 7);
+    const r = u32(this.x.pmap_translate(pm, va | 0, access & 6));
+    return r >= FAULT_FLAG ? { fault: true, err: r & 7 } : { fault: false, pa: r };
+  }
+  /** Lets the kernel resolve a page fault (copy-on-write); 0, or -EFAULT / -ENOMEM. */
+  fault(pm: number, va: number, err: number): number {
+    this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); checkInt("err", err, 0, 7);
+    return this.x.pmap_fault(pm, va | 0, err);
+  }
+  /** Forks an address space; the child's handle, or -ENOMEM (having freed all it took). */
+  fork(pm: number, strategy: Strategy): number {
+    this.checkPmap(pm);
+    if (!(strategy in STRATEGY_CODE)) throw new CoreError(`unknown fork strategy "${strategy}" (expected ${STRATEGIES.join(", ")})`);
+    return this.x.pmap_fork(pm, STRATEGY_CODE[strategy]);
+  }
+  pte(pm: number, va: number): number { this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); return u32(this.x.pmap_pte(pm, va | 0)); }
+  pde(pm: number, va: number): number { this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); return u32(this.x.pmap_pde(pm, va | 0)); }
+  resident(pm: number): number { this.checkPmap(pm); return this.x.pmap_resident(pm); }
+  ptCount(pm: number): number { this.checkPmap(pm); return this.x.pmap_ptcount(pm); }
+  /** Every present user page, in address order, with its raw PTE. */
+  mappings(pm: number): { va: number; pte: number }[] {
+    this.checkPmap(pm);
+    const out: { va: number; pte: number }[] = [];
+    let va = 0;
+    for (;;) {
+      const r = this.x.pmap_next(pm, va | 0);
+      if (r === -1) break;
+      const v = u32(r);
+      out.push({ va: v, pte: u32(this.x.pmap_pte(pm, r)) });
+      va = v + 4096;
+      if (va >= MAX_USER) break;
+    }
+    return out;
+  }
+
+  private checkLen(len: number): void {
+    checkInt("length", len, 0, u32(this.x.core_iobuf_bytes()));
+  }
+  /** Reads user memory as the kernel's copyin does; null on EFAULT. */
+  copyin(pm: number, uva: number, len: number): Uint8Array | null {
+    this.checkPmap(pm); checkInt("user address", uva, 0, 0xFFFFFFFF); this.checkLen(len);
+    const buf = u32(this.x.core_iobuf());
+    if (this.x.copyin(pm, uva | 0, buf | 0, len) !== 0) return null;
+    return this.linear().slice(buf, buf + len);
+  }
+  /** Writes user memory as copyout does (resolving copy-on-write first); 0 or -EFAULT. */
+  copyout(pm: number, uva: number, data: Uint8Array): number {
+    this.checkPmap(pm); checkInt("user address", uva, 0, 0xFFFFFFFF); this.checkLen(data.length);
+    const buf = u32(this.x.core_iobuf());
+    this.linear().set(data, buf);
+    return this.x.copyout(pm, buf | 0, uva | 0, data.length);
+  }
+  /** A 32-bit user word, or null on EFAULT. */
+  readWord(pm: number, uva: number): number | null {
+    this.checkPmap(pm); checkInt("user address", uva, 0, 0xFFFFFFFF);
+    const v = this.x.copyin_word(pm, uva | 0);
+    return this.x.core_last_error() === 0 ? u32(v) : null;
+  }
+  writeWord(pm: number, uva: number, v: number): number {
+    this.checkPmap(pm); checkInt("user address", uva, 0, 0xFFFFFFFF);
+    return this.x.copyout_word(pm, uva | 0, v | 0);
+  }
+
+  // ---- kernel threads: stacks, pcb, trapframe ----
+  private checkThread(td: number): void {
+    if (!Number.isInteger(td) || td <= 0 || this.x.thread_valid(td) !== 1) {
+      throw new CoreError(`${td} is not a live thread handle`);
+    }
+  }
+  /** lwkt_alloc_thread: a thread with a 12 KiB kernel stack; its handle, or -ENOMEM. */
+  threadAlloc(): number { return this.x.thread_alloc(); }
+  threadFree(td: number): void { this.checkThread(td); this.x.thread_free(td); }
+  threadValid(td: number): boolean { return Number.isInteger(td) && td > 0 && this.x.thread_valid(td) === 1; }
+  threadsUsed(): number { return this.x.threads_used(); }
+  kstack(td: number): number { this.checkThread(td); return u32(this.x.thread_kstack(td)); }
+  /** The pcb, field by field (reference §3.1). */
+  pcb(td: number): Pcb { this.checkThread(td); return new Pcb(this.x, td); }
+  /** The trapframe at md_regs, field by field (reference §3.2). */
+  trapframe(td: number): Trapframe { this.checkThread(td); return new Trapframe(this.x, td); }
+  /** cpu_fork(lp1, lp2, flags): td2's pcb and trapframe from td1's, cr3 from pm2. */
+  cpuFork(td1: number, td2: number, pm2: number, flags: number): void {
+    this.checkThread(td1); this.checkThread(td2); this.checkPmap(pm2);
+    this.x.cpu_fork(td1, td2, pm2, flags | 0);
+  }
+  cpuSetForkHandler(td: number, func: number, arg: number): void {
+    this.checkThread(td);
+    this.x.cpu_set_fork_handler(td, func | 0, arg | 0);
+  }
+  /** cpu_prepare_lwp: eip/esp from the params, arg and a NULL return pushed; 0 or -EFAULT. */
+  cpuPrepareLwp(td: number, pm: number, func: number, arg: number, stack: number): number {
+    this.checkThread(td); this.checkPmap(pm);
+    return this.x.cpu_prepare_lwp(td, pm, func | 0, arg | 0, stack | 0);
+  }
+  /** The first switch-in of a thread: runs its fork handler (fork_return or generic_lwp_return). */
+  cpuSwitchin(td: number): number { this.checkThread(td); return u32(this.x.cpu_switchin(td)); }
+  execSetregs(td: number, entry: number, stack: number, psStrings: number): void {
+    this.checkThread(td);
+    this.x.exec_setregs(td, entry | 0, stack | 0, psStrings | 0);
+  }
+
+  // ---- LWP trees ----
+  /** A new, empty LWP tree (RB_INIT); its head address. */
+  lwpTreeAlloc(): number {
+    const h = this.x.lwptree_alloc();
+    if (h <= 0) throw new CoreError("no LWP tree heads left (one per thread slot)");
+    return h;
+  }
+  lwpTreeFree(head: number): void { this.x.lwptree_free(head); }
+  /** RB_INSERT of td with key tid: 0 when inserted, else the thread already holding tid. */
+  lwpInsert(head: number, td: number, tid: number): number {
+    this.checkThread(td); checkInt("tid", tid, -0x80000000, 0x7FFFFFFF);
+    return this.x.lwp_insert(head, td, tid);
+  }
+  lwpRemove(head: number, td: number): void { this.checkThread(td); this.x.lwp_remove(head, td); }
+  lwpLookup(head: number, tid: number): number { return this.x.lwp_lookup(head, tid | 0); }
+  lwpCount(head: number): number { return this.x.lwp_count(head); }
+  /** The threads of a tree in tid order. */
+  lwpList(head: number): number[] {
+    const out: number[] = [];
+    for (let td = this.x.lwp_first(head); td > 0; td = this.x.lwp_next(td)) out.push(td);
+    return out;
+  }
+  /** Preorder dump, `KEY:R`/`KEY:B` per node and `.` for an empty child. */
+  lwpTreeDump(head: number): string { return this.iobufString(this.x.lwptree_dump(head)); }
+  /** Preorder dump of any RB tree head in linear memory. */
+  rbDump(head: number): string { return this.iobufString(this.x.rb_dump(head)); }
+  private iobufString(len: number): string {
+    const buf = u32(this.x.core_iobuf());
+    return new TextDecoder().decode(this.linear().subarray(buf, buf + len));
+  }
+}
+
+function fieldClass(offsets: Record<string, number>, get: (x: CoreExports, td: number, off: number) => number,
+  set: (x: CoreExports, td: number, off: number, v: number) => void) {
+  class Fields {
+    constructor(readonly x: CoreExports, readonly td: number) {}
+    /** Every field as a plain object. */
+    toJSON(): Record<string, number> {
+      const o: Record<string, number> = {};
+      for (const k of Object.keys(offsets)) o[k] = (this as unknown as Record<string, number>)[k];
+      return o;
+    }
+  }
+  for (const [name, off] of Object.entries(offsets)) {
+    Object.defineProperty(Fields.prototype, name, {
+      get(this: Fields) { return get(this.x, this.td, off) >>> 0; },
+      set(this: Fields, v: number) { set(this.x, this.td, off, v | 0); },
+      enumerable: true,
+    });
+  }
+  return Fields;
+}
+
+export const PCB_FIELDS = {
+  cr3: i386.PCB_CR3, edi: i386.PCB_EDI, esi: i386.PCB_ESI, ebp: i386.PCB_EBP, esp: i386.PCB_ESP,
+  ebx: i386.PCB_EBX, eip: i386.PCB_EIP, dr0: i386.PCB_DR0, dr1: i386.PCB_DR1, dr2: i386.PCB_DR2,
+  dr3: i386.PCB_DR3, dr6: i386.PCB_DR6, dr7: i386.PCB_DR7, ldt: i386.PCB_LDT, flags: i386.PCB_FLAGS,
+  onfault: i386.PCB_ONFAULT, ext: i386.PCB_EXT,
+} as const;
+export const TF_FIELDS = {
+  gs: i386.TF_GS, fs: i386.TF_FS, es: i386.TF_ES, ds: i386.TF_DS, edi: i386.TF_EDI, esi: i386.TF_ESI,
+  ebp: i386.TF_EBP, isp: i386.TF_ISP, ebx: i386.TF_EBX, edx: i386.TF_EDX, ecx: i386.TF_ECX,
+  eax: i386.TF_EAX, xflags: i386.TF_XFLAGS, trapno: i386.TF_TRAPNO, err: i386.TF_ERR, eip: i386.TF_EIP,
+  cs: i386.TF_CS, eflags: i386.TF_EFLAGS, esp: i386.TF_ESP, ss: i386.TF_SS,
+} as const;
+
+export type Pcb = { -readonly [K in keyof typeof PCB_FIELDS]: number } & { toJSON(): Record<string, number> };
+export type Trapframe = { -readonly [K in keyof typeof TF_FIELDS]: number } & { toJSON(): Record<string, number> };
+
+// pcb_flags (offset 576) is the low byte of its word; the three bytes above it are padding.
+const PcbClass = fieldClass(PCB_FIELDS, (x, td, off) => x.pcb_get(td, off), (x, td, off, v) => x.pcb_set(td, off, v));
+const TfClass = fieldClass(TF_FIELDS, (x, td, off) => x.tf_get(td, off), (x, td, off, v) => x.tf_set(td, off, v));
+const Pcb = PcbClass as unknown as new (x: CoreExports, td: number) => Pcb;
+const Trapframe = TfClass as unknown as new (x: CoreExports, td: number) => Trapframe;
