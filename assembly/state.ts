@@ -37,6 +37,9 @@ export const C_HEAD_TAB: i32 = 72;     // RB tree heads for LWP trees
 export const C_HEAD_MAX: i32 = 76;
 export const C_HEAD_FREE: i32 = 80;
 export const C_END: i32 = 84;          // first linear byte after everything the core laid out
+export const C_PMAP_HWM: i32 = 88;     // slots ever used (slots above it were never handed out)
+export const C_THR_HWM: i32 = 92;
+export const C_HEAD_HWM: i32 = 96;
 // Statistics (u32 counters), one word each.
 export const C_STAT_BASE: i32 = 128;
 export const STAT_COW_FAULTS: i32 = 0;   // write faults resolved on a COW page
