@@ -23,6 +23,8 @@ export const PG_G: i32 = 0x100;
 export const PG_W: i32 = 0x200;
 export const PG_MANAGED: i32 = 0x400;
 export const PG_FRAME: i32 = ~0xFFF;
+/** PG_AVAIL3, forklab's copy-on-write mark: logically writable, write-protected (docs/core.md). */
+export const PG_COW: i32 = 0x800;
 
 // Page-fault error code bits.
 export const PGEX_P: i32 = 1;

@@ -41,3 +41,6 @@ export {
   pcb_get, pcb_set, tf_get, tf_set, cpu_fork, cpu_set_fork_handler, cpu_prepare_lwp,
   cpu_switchin, fork_return, exec_setregs, threads_used,
 } from "./cpu";
+
+// x86.ts: user mode, an i386 interpreter at CPL 3 (docs/x86.md)
+export { cpu_run, cpu_run_count, cpu_run_stop } from "./x86";

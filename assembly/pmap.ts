@@ -1,34 +1,598 @@
-// STUB (being written): i386 two-level page tables. Spec in docs/core.md and below.
-import { ENOMEM, EINVAL, EFAULT } from "./i386";
+// i386 two-level page tables (non-PAE, 4 KiB pages), after DragonFly's pc32 pmap.c 1.83:
+// address spaces, the MMU walk, copy-on-write faults, fork, and copyin/copyout.
+// Reference §4; layout and PTE conventions in docs/core.md.
+//
+// An address space ("pmap", handle pm >= 1) is a 32-byte slot in the pmap table:
+//   +0 page directory physical address (0 = free slot)
+//   +4 resident: user pages mapped
+//   +8 ptcount: user page-table pages
+//  +12 next free slot (free list head at K+C_PMAP_FREE, LIFO; never-used slots above C_PMAP_HWM)
+// The directory holds the recursive self-map at PDE 767 and copies of the kernel's PDEs
+// 768..1023, which point at kernel page tables allocated once at boot and shared by all.
+//
+// Every user page and every user page table is a frame with a reference count: a page
+// shared copy-on-write by n address spaces has count n; a page-table page has count 1 per
+// directory pointing at it (always 1 today; see "share-pt" below).
+import { ld32, st32, ld8, st8, copy, ltu, leu } from "./mem";
+import {
+  K, PHYS, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT,
+  C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, statAdd, STAT_COW_FAULTS, STAT_COW_OPTIM,
+  STAT_PAGES_COPIED, STAT_PTS_COPIED, STAT_PMAP_FORKS,
+} from "./state";
+import { frameAlloc, frameAllocRaw, frameUnref } from "./frames";
+import {
+  ENOMEM, EINVAL, EFAULT, PAGE_SIZE, PAGE_MASK, PG_V, PG_RW, PG_U, PG_A, PG_M, PG_MANAGED,
+  PG_FRAME, PG_COW, PGEX_P, PGEX_W, PGEX_U, VM_PROT_READ, VM_PROT_WRITE, PTDPTDI, KPTDI,
+  VM_MAX_USER_ADDRESS,
+} from "./i386";
 
 export const PMAP_SLOT: i32 = 32;
 /** Kernel stacks from 0xC0400000 (PDE 769) to the end of PDE 1021, 16 KiB per slot. */
 export const KSTACK_AREA: i32 = 0xC040 << 16;
 export const KSTACK_STRIDE: i32 = 16384;
 export const KSTACK_MAX_THREADS: i32 = (1022 - 769) * 256;
+const KSTACK_PDE: i32 = 769;
+
+// pmap_fork strategies (the face's Strategy codes).
+export const FORK_COPY: i32 = 0;
+export const FORK_COW: i32 = 1;
+// export const FORK_SHARE_PT: i32 = 2;  (planned, see pmap_fork)
+
+const SL_PDIR: i32 = 0;
+const SL_RESIDENT: i32 = 4;
+const SL_PTCOUNT: i32 = 8;
+const SL_NEXT: i32 = 12;
+
+/** Kernel PDEs and PTEs, and the self-map: supervisor read/write. */
+const KERN_BITS: i32 = PG_V | PG_RW | PG_A | PG_M;
+/** A user page-table page's PDE (pmap_allocpte). */
+const UPDE_BITS: i32 = PG_V | PG_RW | PG_U | PG_A | PG_M;
+/** A user page's PTE, before PG_RW. */
+const UPTE_BITS: i32 = PG_V | PG_U | PG_MANAGED;
+/** User PDEs are 0 .. UMAXPTDI (766): everything below the self-map. */
+const NUPDE: i32 = PTDPTDI;
+
+// ---------------------------------------------------------------- slots
+
+function slotOf(pm: i32): i32 { return ld32(K + C_PMAP_TAB) + ((pm - 1) << 5); }
+
+function live(pm: i32): bool {
+  return pm >= 1 && pm <= ld32(K + C_PMAP_HWM) && ld32(slotOf(pm) + SL_PDIR) != 0;
+}
+
+/** Linear address of PDE i of the directory at physical pd. */
+function pdeAt(pd: i32, i: i32): i32 { return PHYS + pd + (i << 2); }
+
+/** Linear address of the PTE for va in the page table whose PDE is pde. */
+function pteAt(pde: i32, va: i32): i32 { return PHYS + (pde & PG_FRAME) + (((va >>> 12) & 1023) << 2); }
+
+function userVa(va: i32): bool { return ltu(va, VM_MAX_USER_ADDRESS); }
+
+/** A page-aligned user range [sva, eva). */
+function userRange(sva: i32, eva: i32): bool {
+  return ((sva | eva) & PAGE_MASK) == 0 && leu(sva, eva) && leu(eva, VM_MAX_USER_ADDRESS);
+}
+
+// ---------------------------------------------------------------- kernel tables
 
 /** Kernel page directory + kernel page tables for maxThreads stacks; called by core init. */
-export function pmapBootstrap(maxThreads: i32): i32 { return 0; }
-/** Maps kernel page kva -> pa (supervisor RW) in the shared kernel page tables. */
-export function pmap_kenter(kva: i32, pa: i32): void {}
-export function pmap_kremove(kva: i32): void {}
+export function pmapBootstrap(maxThreads: i32): i32 {
+  const pd = frameAlloc();
+  if (pd == 0) return -ENOMEM;
+  st32(pdeAt(pd, PTDPTDI), pd | KERN_BITS);
+  const nkpt = (maxThreads + 255) >> 8;
+  for (let j = 0; j < nkpt; j++) {
+    const pt = frameAlloc();
+    if (pt == 0) return -ENOMEM;
+    st32(pdeAt(pd, KSTACK_PDE + j), pt | KERN_BITS);
+  }
+  st32(K + C_KPDIR, pd);
+  st32(K + C_NKPT, nkpt);
+  return 0;
+}
 
-export function pmap_create(): i32 { return -ENOMEM; }
-export function pmap_destroy(pm: i32): i32 { return -EINVAL; }
-export function pmap_valid(pm: i32): i32 { return 0; }
-export function pmap_cr3(pm: i32): i32 { return -EINVAL; }
-export function pmap_enter(pm: i32, va: i32, prot: i32): i32 { return -EINVAL; }
-export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 { return -EINVAL; }
-export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 { return -EINVAL; }
-export function pmap_translate(pm: i32, va: i32, access: i32): i32 { return -8; }
-export function pmap_fault(pm: i32, va: i32, err: i32): i32 { return -EFAULT; }
-export function pmap_fork(pm: i32, strategy: i32): i32 { return -EINVAL; }
-export function pmap_pte(pm: i32, va: i32): i32 { return 0; }
-export function pmap_pde(pm: i32, va: i32): i32 { return 0; }
-export function pmap_next(pm: i32, va: i32): i32 { return -1; }
-export function pmap_resident(pm: i32): i32 { return 0; }
-export function pmap_ptcount(pm: i32): i32 { return 0; }
-export function copyin(pm: i32, uva: i32, dst: i32, len: i32): i32 { return -EFAULT; }
-export function copyout(pm: i32, src: i32, uva: i32, len: i32): i32 { return -EFAULT; }
-export function copyin_word(pm: i32, uva: i32): i32 { return 0; }
-export function copyout_word(pm: i32, uva: i32, v: i32): i32 { return -EFAULT; }
+/** Maps kernel page kva -> pa (supervisor RW) in the shared kernel page tables. */
+export function pmap_kenter(kva: i32, pa: i32): void {
+  const pde = ld32(pdeAt(ld32(K + C_KPDIR), kva >>> 22));
+  if ((pde & PG_V) == 0) return;
+  st32(pteAt(pde, kva), (pa & PG_FRAME) | KERN_BITS);
+}
+
+export function pmap_kremove(kva: i32): void {
+  const pde = ld32(pdeAt(ld32(K + C_KPDIR), kva >>> 22));
+  if ((pde & PG_V) == 0) return;
+  st32(pteAt(pde, kva), 0);
+}
+
+// ---------------------------------------------------------------- create / destroy
+
+/** pmap_pinit + pmap_pinit2: an empty address space; its handle, or -ENOMEM. */
+export function pmap_create(): i32 {
+  const pd = frameAlloc();
+  if (pd == 0) return -ENOMEM;
+  let pm = ld32(K + C_PMAP_FREE);
+  if (pm != 0) {
+    st32(K + C_PMAP_FREE, ld32(slotOf(pm) + SL_NEXT));
+  } else {
+    const hwm = ld32(K + C_PMAP_HWM);
+    if (hwm >= ld32(K + C_PMAP_MAX)) { frameUnref(pd); return -ENOMEM; }
+    pm = hwm + 1;
+    st32(K + C_PMAP_HWM, pm);
+  }
+  const s = slotOf(pm);
+  st32(s + SL_PDIR, pd);
+  st32(s + SL_RESIDENT, 0);
+  st32(s + SL_PTCOUNT, 0);
+  st32(s + SL_NEXT, 0);
+  st32(pdeAt(pd, PTDPTDI), pd | KERN_BITS);
+  copy(pdeAt(pd, KPTDI), pdeAt(ld32(K + C_KPDIR), KPTDI), (1024 - KPTDI) << 2);
+  return pm;
+}
+
+/**
+ * Drops a directory's hold on the user page table pt: its pages' references go with the
+ * last hold. (A PT shared by share-pt would have a frame count above 1; today it is 1.)
+ */
+function releasePt(pt: i32): void {
+  if (ld32(ld32(K + C_REFCNT) + ((pt >>> 12) << 2)) == 1) {
+    const ptl = PHYS + pt;
+    for (let j = 0; j < PAGE_SIZE; j += 4) {
+      const pte = ld32(ptl + j);
+      if ((pte & PG_V) != 0) frameUnref(pte & PG_FRAME);
+    }
+  }
+  frameUnref(pt);
+}
+
+/** pmap_release: every user page and page table, then the directory; frees the slot. */
+export function pmap_destroy(pm: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  const s = slotOf(pm);
+  const pd = ld32(s + SL_PDIR);
+  const pdl = pdeAt(pd, 0);
+  for (let i = 0; i < NUPDE; i++) {
+    const pde = ld32(pdl + (i << 2));
+    if ((pde & PG_V) != 0) releasePt(pde & PG_FRAME);
+  }
+  frameUnref(pd);
+  st32(s + SL_PDIR, 0);
+  st32(s + SL_RESIDENT, 0);
+  st32(s + SL_PTCOUNT, 0);
+  st32(s + SL_NEXT, ld32(K + C_PMAP_FREE));
+  st32(K + C_PMAP_FREE, pm);
+  return 0;
+}
+
+export function pmap_valid(pm: i32): i32 { return live(pm) ? 1 : 0; }
+
+export function pmap_cr3(pm: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  return ld32(slotOf(pm) + SL_PDIR);
+}
+
+// ---------------------------------------------------------------- enter / remove / protect
+
+/** Maps a fresh zeroed frame at user page va with VM_PROT bits; 0, -EINVAL or -ENOMEM. */
+export function pmap_enter(pm: i32, va: i32, prot: i32): i32 {
+  if (!live(pm) || (va & PAGE_MASK) != 0 || !userVa(va) || (prot & ~7) != 0) return -EINVAL;
+  const s = slotOf(pm);
+  const pdea = pdeAt(ld32(s + SL_PDIR), va >>> 22);
+  let pde = ld32(pdea);
+  // share-pt: a PDE without PG_RW maps a shared PT; it would be unshared here first.
+  let newPt = 0;
+  if ((pde & PG_V) == 0) {
+    newPt = frameAlloc();
+    if (newPt == 0) return -ENOMEM;
+  }
+  const pa = frameAlloc();
+  if (pa == 0) {
+    if (newPt != 0) frameUnref(newPt);
+    return -ENOMEM;
+  }
+  if (newPt != 0) {
+    pde = newPt | UPDE_BITS;
+    st32(pdea, pde);
+    st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) + 1);
+  }
+  const ptea = pteAt(pde, va);
+  const old = ld32(ptea);
+  if ((old & PG_V) != 0) frameUnref(old & PG_FRAME);
+  else st32(s + SL_RESIDENT, ld32(s + SL_RESIDENT) + 1);
+  st32(ptea, pa | UPTE_BITS | ((prot & VM_PROT_WRITE) != 0 ? PG_RW : 0));
+  return 0;
+}
+
+function ptEmpty(ptl: i32): bool {
+  for (let j = 0; j < PAGE_SIZE; j += 4) if (ld32(ptl + j) != 0) return false;
+  return true;
+}
+
+/** Unmaps [sva, eva), dropping the frames; frees page tables left empty. */
+export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
+  if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  const s = slotOf(pm);
+  const pd = ld32(s + SL_PDIR);
+  let va = sva;
+  while (va != eva) {
+    const pdi = va >>> 22;
+    let next = (pdi + 1) << 22;
+    if (ltu(eva, next)) next = eva;
+    const pdea = pdeAt(pd, pdi);
+    const pde = ld32(pdea);
+    if ((pde & PG_V) != 0) {
+      // share-pt: a shared PT (PDE without PG_RW) would be unshared here first.
+      const ptl = PHYS + (pde & PG_FRAME);
+      const end = (((next - va) | 0) >>> 12) << 2;
+      const p0 = ptl + (((va >>> 12) & 1023) << 2);
+      let removed = 0;
+      for (let j = 0; j < end; j += 4) {
+        const pte = ld32(p0 + j);
+        if ((pte & PG_V) != 0) {
+          frameUnref(pte & PG_FRAME);
+          st32(p0 + j, 0);
+          removed++;
+        }
+      }
+      if (removed != 0) {
+        st32(s + SL_RESIDENT, ld32(s + SL_RESIDENT) - removed);
+        if (ptEmpty(ptl)) {
+          st32(pdea, 0);
+          frameUnref(pde & PG_FRAME);
+          st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) - 1);
+        }
+      }
+    }
+    va = next;
+  }
+  return 0;
+}
+
+/**
+ * pmap_protect. No VM_PROT_READ: pmap_remove. Without VM_PROT_WRITE: clear PG_RW and
+ * PG_COW, and, as pmap.c 1.83 does for managed pages, PG_A and PG_M (it moves them to the
+ * vm_page). With VM_PROT_WRITE (a forklab extension; DragonFly's is then a no-op): pages
+ * already RW or COW are unchanged; a read-only page becomes RW when its frame has one
+ * reference, else PG_COW (writable after a copy).
+ */
+export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
+  if (!live(pm) || !userRange(sva, eva) || (prot & ~7) != 0) return -EINVAL;
+  if ((prot & VM_PROT_READ) == 0) return pmap_remove(pm, sva, eva);
+  const write = (prot & VM_PROT_WRITE) != 0;
+  const rc = ld32(K + C_REFCNT);
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  let va = sva;
+  while (va != eva) {
+    const pdi = va >>> 22;
+    let next = (pdi + 1) << 22;
+    if (ltu(eva, next)) next = eva;
+    const pde = ld32(pdeAt(pd, pdi));
+    if ((pde & PG_V) != 0) {
+      // share-pt: a shared PT would be unshared here first.
+      const end = (((next - va) | 0) >>> 12) << 2;
+      const p0 = PHYS + (pde & PG_FRAME) + (((va >>> 12) & 1023) << 2);
+      for (let j = 0; j < end; j += 4) {
+        const pte = ld32(p0 + j);
+        if ((pte & PG_V) == 0) continue;
+        let np = pte;
+        if (!write) {
+          np = pte & ~(PG_RW | PG_COW);
+          if ((pte & PG_MANAGED) != 0) np &= ~(PG_A | PG_M);
+        } else if ((pte & (PG_RW | PG_COW)) == 0) {
+          np = pte | (ld32(rc + ((pte >>> 12) << 2)) == 1 ? PG_RW : PG_COW);
+        }
+        if (np != pte) st32(p0 + j, np);
+      }
+    }
+    va = next;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------- the MMU
+
+function fault(va: i32, err: i32): i32 {
+  st32(K + C_FAULT_VA, va);
+  st32(K + C_FAULT_ERR, err);
+  return -8 | err;
+}
+
+/**
+ * The i386 walk (non-PAE, no PSE, CR0.WP=1) in the directory at physical pd, for access
+ * PGEX_W|PGEX_U. Returns the physical address, or (-8 | error code) after recording the
+ * fault. PG_A is set in the PDE and PTE, PG_M in the PTE on a write.
+ */
+function walk(pd: i32, va: i32, access: i32): i32 {
+  const pdea = pdeAt(pd, va >>> 22);
+  const pde = ld32(pdea);
+  if ((pde & PG_V) == 0) return fault(va, access);
+  const ptea = pteAt(pde, va);
+  const pte = ld32(ptea);
+  if ((pte & PG_V) == 0) return fault(va, access);
+  const both = pde & pte;
+  if ((access & PGEX_U) != 0 && (both & PG_U) == 0) return fault(va, PGEX_P | access);
+  if ((access & PGEX_W) != 0 && (both & PG_RW) == 0) return fault(va, PGEX_P | access);
+  if ((pde & PG_A) == 0) st32(pdea, pde | PG_A);
+  const cur = ld32(ptea); // the PTE may be the PDE just updated (the self-map)
+  const np = cur | ((access & PGEX_W) != 0 ? PG_A | PG_M : PG_A);
+  if (np != cur) st32(ptea, np);
+  return (pte & PG_FRAME) | (va & PAGE_MASK);
+}
+
+/** The MMU's translation of va for access (PGEX_W 2 | PGEX_U 4) in address space pm. */
+export function pmap_translate(pm: i32, va: i32, access: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  return walk(ld32(slotOf(pm) + SL_PDIR), va, access & (PGEX_W | PGEX_U));
+}
+
+/**
+ * vm_fault for a write fault (err has PGEX_P and PGEX_W) on a present PG_COW user page:
+ * the last reference keeps its frame (v_cow_optim), otherwise the page is copied. 0,
+ * -ENOMEM, or -EFAULT when there is nothing copy-on-write to resolve.
+ */
+export function pmap_fault(pm: i32, va: i32, err: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  if ((err & (PGEX_P | PGEX_W)) != (PGEX_P | PGEX_W) || !userVa(va)) return -EFAULT;
+  const pde = ld32(pdeAt(ld32(slotOf(pm) + SL_PDIR), va >>> 22));
+  if ((pde & PG_V) == 0) return -EFAULT;
+  // share-pt: a PDE without PG_RW maps a PT shared with another address space. Here the
+  // fault would first give this directory its own copy of the PT (forkPtCow over it,
+  // drop one PT reference, PDE = copy | UPDE_BITS), then go on with the PTE below.
+  const ptea = pteAt(pde, va);
+  const pte = ld32(ptea);
+  if ((pte & PG_V) == 0 || (pte & PG_COW) == 0) return -EFAULT;
+  const pa = pte & PG_FRAME;
+  if (ld32(ld32(K + C_REFCNT) + ((pa >>> 12) << 2)) == 1) {
+    st32(ptea, (pte & ~PG_COW) | PG_RW);
+    statAdd(STAT_COW_OPTIM, 1);
+  } else {
+    const npa = frameAllocRaw();
+    if (npa == 0) return -ENOMEM;
+    copy(PHYS + npa, PHYS + pa, PAGE_SIZE);
+    frameUnref(pa);
+    st32(ptea, npa | UPTE_BITS | PG_RW);
+    statAdd(STAT_PAGES_COPIED, 1);
+  }
+  statAdd(STAT_COW_FAULTS, 1);
+  return 0;
+}
+
+// ---------------------------------------------------------------- fork
+
+/**
+ * The cow strategy for one page table: the parent's PT at linear src into the child's
+ * fresh (not zeroed) PT at linear dst. Writable and COW pages become
+ * (pte & ~(PG_RW|PG_A|PG_M)) | PG_COW on both sides (vm_map_copy_entry's pmap_protect,
+ * then pmap_copy); read-only pages are shared as they are (A/M cleared in the child).
+ * Every present page gains a reference. Returns the number of pages.
+ */
+function forkPtCow(src: i32, dst: i32): i32 {
+  const rc = ld32(K + C_REFCNT);
+  let n = 0;
+  for (let j = 0; j < PAGE_SIZE; j += 4) {
+    const pte = ld32(src + j);
+    if ((pte & PG_V) == 0) { st32(dst + j, 0); continue; }
+    let np: i32;
+    if ((pte & (PG_RW | PG_COW)) != 0) {
+      np = (pte & ~(PG_RW | PG_A | PG_M)) | PG_COW;
+      if (np != pte) st32(src + j, np);
+    } else {
+      np = pte & ~(PG_A | PG_M);
+    }
+    st32(dst + j, np);
+    const r = rc + ((pte >>> 12) << 2);
+    st32(r, ld32(r) + 1);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * The copy strategy for one page table: every present page copied into a fresh frame,
+ * writable in the child iff it is logically writable (PG_RW or PG_COW) in the parent. The
+ * child PT at linear dst is zeroed. Returns the number of pages, or -1 when memory ran out
+ * (the pages mapped so far stay mapped, for pmap_destroy to drop).
+ */
+function forkPtCopy(src: i32, dst: i32): i32 {
+  let n = 0;
+  for (let j = 0; j < PAGE_SIZE; j += 4) {
+    const pte = ld32(src + j);
+    if ((pte & PG_V) == 0) continue;
+    const npa = frameAllocRaw();
+    if (npa == 0) return -1;
+    copy(PHYS + npa, PHYS + (pte & PG_FRAME), PAGE_SIZE);
+    st32(dst + j, npa | UPTE_BITS | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
+    statAdd(STAT_PAGES_COPIED, 1);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * vmspace_fork's effect on the page tables: a new address space with the parent's user
+ * pages, by strategy 0 (copy: eager copies) or 1 (cow: shared pages, write-protected in
+ * both). The child's handle, -EINVAL, or -ENOMEM with everything the child took released
+ * (the parent's COW marks may stay: a write then finds the frame's last reference).
+ */
+export function pmap_fork(pm: i32, strategy: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  // share-pt (strategy 2) is accepted here, and handled per PDE in the loop below.
+  if (strategy != FORK_COPY && strategy != FORK_COW) return -EINVAL;
+  const child = pmap_create();
+  if (child < 0) return child;
+  const ps = slotOf(pm);
+  const cs = slotOf(child);
+  const ppd = pdeAt(ld32(ps + SL_PDIR), 0);
+  const cpd = pdeAt(ld32(cs + SL_PDIR), 0);
+  let resident = 0;
+  let pts = 0;
+  // Stats count work done, so a fork that runs out of memory still counts its copies.
+  for (let i = 0; i < NUPDE << 2; i += 4) {
+    const pde = ld32(ppd + i);
+    if ((pde & PG_V) == 0) continue;
+    // share-pt slots in here: instead of a new PT, take a reference on the parent's PT
+    // frame (frameRef(pde & PG_FRAME)), write pde & ~PG_RW into both directories (a write
+    // anywhere in the 4 MiB span then faults, and pmap_fault copies the PT with
+    // forkPtCow), and add the PT's present pages to the child's resident count.
+    // releasePt already drops a shared PT's pages only with its last reference.
+    const pt = strategy == FORK_COW ? frameAllocRaw() : frameAlloc();
+    if (pt == 0) { pmap_destroy(child); return -ENOMEM; }
+    st32(cpd + i, pt | UPDE_BITS);
+    statAdd(STAT_PTS_COPIED, 1);
+    pts++;
+    const n = strategy == FORK_COW
+      ? forkPtCow(PHYS + (pde & PG_FRAME), PHYS + pt)
+      : forkPtCopy(PHYS + (pde & PG_FRAME), PHYS + pt);
+    if (n < 0) { pmap_destroy(child); return -ENOMEM; }
+    resident += n;
+  }
+  st32(cs + SL_RESIDENT, resident);
+  st32(cs + SL_PTCOUNT, pts);
+  statAdd(STAT_PMAP_FORKS, 1);
+  return child;
+}
+
+// ---------------------------------------------------------------- inspection
+
+/** The raw PTE for va (through the self-map and kernel PDEs too), 0 without a page table. */
+export function pmap_pte(pm: i32, va: i32): i32 {
+  if (!live(pm)) return 0;
+  const pde = ld32(pdeAt(ld32(slotOf(pm) + SL_PDIR), va >>> 22));
+  if ((pde & PG_V) == 0) return 0;
+  return ld32(pteAt(pde, va));
+}
+
+export function pmap_pde(pm: i32, va: i32): i32 {
+  if (!live(pm)) return 0;
+  return ld32(pdeAt(ld32(slotOf(pm) + SL_PDIR), va >>> 22));
+}
+
+/** The lowest page-aligned user address >= va with a present PTE, or -1. */
+export function pmap_next(pm: i32, va: i32): i32 {
+  if (!live(pm) || !userVa(va)) return -1;
+  const a = (va + PAGE_MASK) & ~PAGE_MASK;
+  if (!userVa(a)) return -1;
+  const pdl = pdeAt(ld32(slotOf(pm) + SL_PDIR), 0);
+  let j = ((a >>> 12) & 1023) << 2;
+  for (let i = a >>> 22; i < NUPDE; i++) {
+    const pde = ld32(pdl + (i << 2));
+    if ((pde & PG_V) != 0) {
+      const ptl = PHYS + (pde & PG_FRAME);
+      for (; j < PAGE_SIZE; j += 4) {
+        if ((ld32(ptl + j) & PG_V) != 0) return (i << 22) | (j << 10);
+      }
+    }
+    j = 0;
+  }
+  return -1;
+}
+
+export function pmap_resident(pm: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  return ld32(slotOf(pm) + SL_RESIDENT);
+}
+
+export function pmap_ptcount(pm: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  return ld32(slotOf(pm) + SL_PTCOUNT);
+}
+
+// ---------------------------------------------------------------- copyin / copyout
+
+/** [uva, uva + len) lies in user space (the i386 copyin check: no wrap, end <= VM_MAX). */
+function userSpan(uva: i32, len: i32): bool {
+  return leu(uva, VM_MAX_USER_ADDRESS) && leu(len, (VM_MAX_USER_ADDRESS - uva) | 0);
+}
+
+/**
+ * A supervisor write of va: the walk, with a copy-on-write fault resolved and the walk
+ * retried once. The physical address, or -EFAULT (also when the copy found no memory).
+ * A physical address is below 3 GiB, so -EFAULT (0xFFFFFFF2) is never one.
+ */
+function writeWalk(pd: i32, pm: i32, va: i32): i32 {
+  let pa = walk(pd, va, PGEX_W);
+  if (ltu(pa, -8)) return pa;
+  if ((pa & 7) != (PGEX_P | PGEX_W) || pmap_fault(pm, va, PGEX_P | PGEX_W) != 0) return -EFAULT;
+  pa = walk(pd, va, PGEX_W);
+  return ltu(pa, -8) ? pa : -EFAULT;
+}
+
+/** copyin: len bytes from user uva to linear dst. 0, -EINVAL or -EFAULT. */
+export function copyin(pm: i32, uva: i32, dst: i32, len: i32): i32 {
+  if (!live(pm) || len < 0) return -EINVAL;
+  if (!userSpan(uva, len)) return -EFAULT;
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  let done = 0;
+  while (done < len) {
+    const va = (uva + done) | 0;
+    let n = PAGE_SIZE - (va & PAGE_MASK);
+    if (n > len - done) n = len - done;
+    const pa = walk(pd, va, 0);
+    if (!ltu(pa, -8)) return -EFAULT;
+    copy(dst + done, PHYS + pa, n);
+    done += n;
+  }
+  return 0;
+}
+
+/** copyout: len bytes from linear src to user uva, resolving copy-on-write. 0, -EINVAL or -EFAULT. */
+export function copyout(pm: i32, src: i32, uva: i32, len: i32): i32 {
+  if (!live(pm) || len < 0) return -EINVAL;
+  if (!userSpan(uva, len)) return -EFAULT;
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  let done = 0;
+  while (done < len) {
+    const va = (uva + done) | 0;
+    let n = PAGE_SIZE - (va & PAGE_MASK);
+    if (n > len - done) n = len - done;
+    const pa = writeWalk(pd, pm, va);
+    if (pa == -EFAULT) return -EFAULT;
+    copy(PHYS + pa, src + done, n);
+    done += n;
+  }
+  return 0;
+}
+
+/** fuword: the 32-bit word at uva (which may straddle two pages); K+C_LAST_ERR = 0 or errno. */
+export function copyin_word(pm: i32, uva: i32): i32 {
+  if (!live(pm)) { st32(K + C_LAST_ERR, EINVAL); return 0; }
+  st32(K + C_LAST_ERR, EFAULT);
+  if (!userSpan(uva, 4)) return 0;
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  const pa0 = walk(pd, uva, 0);
+  if (!ltu(pa0, -8)) return 0;
+  const k = PAGE_SIZE - (uva & PAGE_MASK);
+  let v = 0;
+  if (k >= 4) {
+    v = ld32(PHYS + pa0);
+  } else {
+    const pa1 = walk(pd, (uva + k) | 0, 0);
+    if (!ltu(pa1, -8)) return 0;
+    for (let i = 0; i < 4; i++) {
+      const b = i < k ? ld8(PHYS + pa0 + i) : ld8(PHYS + pa1 + i - k);
+      v |= b << (i << 3);
+    }
+  }
+  st32(K + C_LAST_ERR, 0);
+  return v;
+}
+
+/** suword: stores v at uva (which may straddle two pages); 0, -EINVAL or -EFAULT. */
+export function copyout_word(pm: i32, uva: i32, v: i32): i32 {
+  if (!live(pm)) return -EINVAL;
+  if (!userSpan(uva, 4)) return -EFAULT;
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  const pa0 = writeWalk(pd, pm, uva);
+  if (pa0 == -EFAULT) return -EFAULT;
+  const k = PAGE_SIZE - (uva & PAGE_MASK);
+  if (k >= 4) {
+    st32(PHYS + pa0, v);
+    return 0;
+  }
+  const pa1 = writeWalk(pd, pm, (uva + k) | 0);
+  if (pa1 == -EFAULT) return -EFAULT;
+  for (let i = 0; i < 4; i++) {
+    const b = (v >>> (i << 3)) & 0xFF;
+    if (i < k) st8(PHYS + pa0 + i, b); else st8(PHYS + pa1 + i - k, b);
+  }
+  return 0;
+}

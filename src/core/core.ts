@@ -17,6 +17,12 @@ const STRATEGY_CODE: Record<Strategy, number> = { copy: 0, cow: 1 };
 export interface PageFault { fault: true; err: number }
 export type Translation = { fault: false; pa: number } | PageFault;
 
+/** Why a run of user mode stopped (cpu_run's result 1..6; docs/x86.md). */
+export type StopReason = "syscall" | "fault" | "budget" | "halt" | "illegal" | "divide";
+export const STOP_REASONS: readonly StopReason[] = ["syscall", "fault", "budget", "halt", "illegal", "divide"];
+/** One run of user mode: why it stopped, the instructions retired, and for "fault" cr2 and the error code. */
+export interface RunResult { stop: StopReason; retired: number; faultVa?: number; faultErr?: number }
+
 export interface CoreOptions {
   /** Simulated physical memory in bytes, a multiple of 4096 from 1 MiB to 3 GiB. Default 64 MiB. */
   physBytes?: number;
@@ -229,6 +235,12 @@ export class Core {
   threadValid(td: number): boolean { return Number.isInteger(td) && td > 0 && this.x.thread_valid(td) === 1; }
   threadsUsed(): number { return this.x.threads_used(); }
   kstack(td: number): number { this.checkThread(td); return u32(this.x.thread_kstack(td)); }
+  /** td_pcb: the pcb's kernel virtual address (kstack + 11680). */
+  threadPcb(td: number): number { this.checkThread(td); return u32(this.x.thread_pcb(td)); }
+  /** md_regs: the trapframe's kernel virtual address (kstack + 11584). */
+  threadRegs(td: number): number { this.checkThread(td); return u32(this.x.thread_regs(td)); }
+  /** td_sp: the saved kernel stack pointer the switcher would load. */
+  threadSp(td: number): number { this.checkThread(td); return u32(this.x.thread_sp(td)); }
   /** The pcb, field by field (reference §3.1). */
   pcb(td: number): Pcb { this.checkThread(td); return new Pcb(this.x, td); }
   /** The trapframe at md_regs, field by field (reference §3.2). */
@@ -249,9 +261,23 @@ export class Core {
   }
   /** The first switch-in of a thread: runs its fork handler (fork_return or generic_lwp_return). */
   cpuSwitchin(td: number): number { this.checkThread(td); return u32(this.x.cpu_switchin(td)); }
+  /** fork_return's edits of the frame: eax = 0, edx = 1, PSL_C cleared. */
+  forkReturn(td: number): void { this.checkThread(td); this.x.fork_return(td); }
   execSetregs(td: number, entry: number, stack: number, psStrings: number): void {
     this.checkThread(td);
     this.x.exec_setregs(td, entry | 0, stack | 0, psStrings | 0);
+  }
+  /**
+   * Runs td's user context (the registers in its trapframe) in address space pm for at most
+   * `budget` instructions (docs/x86.md). The trapframe holds the registers at the stop.
+   */
+  run(td: number, pm: number, budget: number): RunResult {
+    this.checkThread(td); this.checkPmap(pm); checkInt("budget", budget, 0, 0x7FFFFFFF);
+    const r = this.x.cpu_run(td, pm, budget);
+    if (r < 1 || r > STOP_REASONS.length) throw new CoreError(`cpu_run failed: ${r}`);
+    const out: RunResult = { stop: STOP_REASONS[r - 1], retired: u32(this.x.cpu_run_count()) };
+    if (r === 2) { out.faultVa = u32(this.x.core_fault_va()); out.faultErr = this.x.core_fault_err(); }
+    return out;
   }
 
   // ---- LWP trees ----
@@ -280,6 +306,21 @@ export class Core {
   lwpTreeDump(head: number): string { return this.iobufString(this.x.lwptree_dump(head)); }
   /** Preorder dump of any RB tree head in linear memory. */
   rbDump(head: number): string { return this.iobufString(this.x.rb_dump(head)); }
+
+  // ---- generic RB trees (tests and benchmarks) ----
+  /**
+   * An empty RB tree head and `nodes` zeroed RB nodes in scratch linear memory (never
+   * freed), for driving the generic sys/tree.h functions (rb_*) directly.
+   */
+  rbArena(nodes: number): RbArena {
+    checkInt("nodes", nodes, 1, 50_000_000);
+    const bytes = RB_HEAD_BYTES_ALIGNED + nodes * RB_NODE.bytes;
+    const p = this.x.core_scratch(bytes);
+    if (p < 0) throw new CoreError(`no scratch memory for ${nodes} RB nodes (errno ${-p})`);
+    const base = u32(p);
+    this.linear().fill(0, base, base + bytes);
+    return new RbArena(this, base, base + RB_HEAD_BYTES_ALIGNED, nodes);
+  }
   private iobufString(len: number): string {
     const buf = u32(this.x.core_iobuf());
     return new TextDecoder().decode(this.linear().subarray(buf, buf + len));
@@ -328,3 +369,120 @@ const PcbClass = fieldClass(PCB_FIELDS, (x, td, off) => x.pcb_get(td, off), (x, 
 const TfClass = fieldClass(TF_FIELDS, (x, td, off) => x.tf_get(td, off), (x, td, off, v) => x.tf_set(td, off, v));
 const Pcb = PcbClass as unknown as new (x: CoreExports, td: number) => Pcb;
 const Trapframe = TfClass as unknown as new (x: CoreExports, td: number) => Trapframe;
+
+/** The RB node layout of assembly/rbtree.ts (byte offsets) and the colours. */
+export const RB_NODE = { left: 0, right: 4, parent: 8, color: 12, key: 16, bytes: 20 } as const;
+export const RB_BLACK = 0;
+export const RB_RED = 1;
+const RB_HEAD_BYTES_ALIGNED = 16; // rbh_root, rbh_inprog, padding
+
+/**
+ * A head and `capacity` nodes in scratch memory, driven through the core's rb_* exports:
+ * the sys/tree.h red-black tree with signed i32 keys. Nodes are linear addresses;
+ * node(i) is the i-th. Arguments are checked (a node must be one of the arena's), and
+ * remove() refuses a node that is not in the tree; insert() of a node already in the tree
+ * is refused too. For speed, benchmarks call `core.x.rb_*` with the same addresses.
+ */
+export class RbArena {
+  private buf: ArrayBufferLike | undefined;
+  private i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+  constructor(readonly core: Core, readonly head: number, readonly base: number,
+    readonly capacity: number) {}
+
+  private mem(): Int32Array {
+    const b = this.core.linear().buffer;
+    if (b !== this.buf) { this.buf = b; this.i32 = new Int32Array(b); }
+    return this.i32;
+  }
+  private word(p: number): number {
+    return (p & 3) === 0 ? this.mem()[p >>> 2] : new DataView(this.mem().buffer).getInt32(p, true);
+  }
+  private setWord(p: number, v: number): void {
+    if ((p & 3) === 0) this.mem()[p >>> 2] = v; else new DataView(this.mem().buffer).setInt32(p, v, true);
+  }
+  private check(node: number): void {
+    const off = node - this.base;
+    if (!Number.isInteger(node) || off < 0 || off % RB_NODE.bytes !== 0 || off / RB_NODE.bytes >= this.capacity) {
+      throw new CoreError(`${node} is not a node of this RB arena`);
+    }
+  }
+  private ptr(p: number): number { return u32(p); }
+
+  /** The linear address of node i. */
+  node(i: number): number { checkInt("node index", i, 0, this.capacity - 1); return this.base + i * RB_NODE.bytes; }
+  /** The index of a node address (inverse of node()). */
+  index(node: number): number { this.check(node); return (node - this.base) / RB_NODE.bytes; }
+  key(node: number): number { this.check(node); return this.word(node + RB_NODE.key); }
+  setKey(node: number, key: number): void {
+    this.check(node); checkInt("key", key, -0x80000000, 0x7FFFFFFF);
+    if (this.inTree(node)) throw new CoreError(`node ${node} is in the tree: changing its key would break the order`);
+    this.setWord(node + RB_NODE.key, key);
+  }
+  left(node: number): number { this.check(node); return this.ptr(this.word(node + RB_NODE.left)); }
+  right(node: number): number { this.check(node); return this.ptr(this.word(node + RB_NODE.right)); }
+  parent(node: number): number { this.check(node); return this.ptr(this.word(node + RB_NODE.parent)); }
+  color(node: number): number { this.check(node); return this.word(node + RB_NODE.color); }
+
+  /** Whether node is in the tree (its parent chain reaches the root). */
+  inTree(node: number): boolean {
+    this.check(node);
+    let n = node;
+    for (let i = 0; i < 64; i++) {
+      const p = this.ptr(this.word(n + RB_NODE.parent));
+      if (p === 0) return n === this.root();
+      n = p;
+    }
+    return false;
+  }
+
+  /** RB_INSERT: 0 when inserted, else the node already holding the key (tree unchanged). */
+  insert(node: number): number {
+    this.check(node);
+    if (this.inTree(node)) throw new CoreError(`node ${node} is already in the tree`);
+    return this.ptr(this.core.x.rb_insert(this.head, node));
+  }
+  /**
+   * RB_REMOVE; returns node. The face then clears node's links (the core leaves the
+   * removed entry as it was, like tree.h), so inTree() stays exact.
+   */
+  remove(node: number): number {
+    if (!this.inTree(node)) throw new CoreError(`node ${node} is not in the tree`);
+    const r = this.ptr(this.core.x.rb_remove(this.head, node));
+    this.setWord(node + RB_NODE.left, 0);
+    this.setWord(node + RB_NODE.right, 0);
+    this.setWord(node + RB_NODE.parent, 0);
+    return r;
+  }
+  /** RB_FIND with node's key: the node in the tree with that key, or 0. */
+  find(node: number): number { this.check(node); return this.ptr(this.core.x.rb_find(this.head, node)); }
+  /** RB_LOOKUP (RB_GENERATE2): the node with this key, or 0. */
+  lookup(key: number): number {
+    checkInt("key", key, -0x80000000, 0x7FFFFFFF);
+    return this.ptr(this.core.x.rb_lookup(this.head, key | 0));
+  }
+  next(node: number): number { this.check(node); return this.ptr(this.core.x.rb_next(node)); }
+  prev(node: number): number { this.check(node); return this.ptr(this.core.x.rb_prev(node)); }
+  min(): number { return this.ptr(this.core.x.rb_min(this.head)); }
+  max(): number { return this.ptr(this.core.x.rb_max(this.head)); }
+  root(): number { return this.ptr(this.core.x.rb_root(this.head)); }
+  /** rbh_inprog (always 0: forklab has no RB_SCAN). */
+  inprog(): number { return this.ptr(this.word(this.head + 4)); }
+  /** Keys in order (RB_FOREACH). */
+  keys(): number[] {
+    const out: number[] = [];
+    for (let n = this.min(); n !== 0; n = this.next(n)) out.push(this.key(n));
+    return out;
+  }
+  /** RB_INIT, and every node zeroed. */
+  reset(): void {
+    this.core.linear().fill(0, this.head, this.base + this.capacity * RB_NODE.bytes);
+  }
+  /** The preorder dump (`KEY:R`/`KEY:B`, `.` per empty child); throws on a core error. */
+  dump(): string {
+    const len = this.core.x.rb_dump(this.head);
+    if (len < 0) throw new CoreError(`rb_dump failed: errno ${-len}`);
+    const buf = u32(this.core.x.core_iobuf());
+    return new TextDecoder().decode(this.core.linear().subarray(buf, buf + len));
+  }
+}

@@ -87,6 +87,10 @@ export interface CoreExports {
   fork_return(td: number): void;
   exec_setregs(td: number, entry: number, stack: number, psStrings: number): void;
   threads_used(): number;
+
+  cpu_run(td: number, pm: number, budget: number): number;
+  cpu_run_count(): number;
+  cpu_run_stop(): number;
 }
 
 /** What a backend hands the face: the exports and the current memory buffer. */

@@ -1,0 +1,1111 @@
+// User mode: an interpreter for a subset of i386 (32-bit protected mode, flat segments,
+// CPL 3) that runs an LWP from its trapframe through its address space's page tables, and
+// stops on `int $0x80`, a page fault, an instruction budget, `hlt`, an undefined or
+// unsupported instruction, or a divide error. docs/x86.md lists the instructions.
+//
+// Structure of one step: fetch (a one-page software TLB for code, in locals), decode
+// (prefix-free opcode, ModRM, SIB, displacement, immediate: table opAttr), one check that
+// every byte decoded was really fetchable, then execute (one switch). Every memory operand
+// is resolved to a linear address (a register's slot in the register file, a byte of
+// simulated physical memory, or a bounce buffer for an access that straddles two pages)
+// before anything is changed, so a faulting instruction changes nothing.
+//
+// Flags are lazy for add/adc/sub/sbb/cmp/neg/inc/dec and the logic ops: the last such
+// operation's kind, operands and result stay in locals and are turned into EFLAGS bits
+// only when something reads them (jcc, setcc, adc/sbb, a flag instruction, the stop).
+//
+// The run area, K + C_RUN_BASE (208 bytes), holds everything of a run that helpers share:
+//    0 instructions retired by the last run      4 stop reason of the last run
+//    8 address space (pm) of the run             12 high word / remainder from mul and div
+//   32..63 register file eax ecx edx ebx esp ebp esi edi (the trapframe's values, loaded
+//          at the start and stored back at the stop)
+//   64..95 read TLB, 96..127 write TLB: 4 direct-mapped entries each (tag = page va | 1,
+//          linear address of the page); emptied at every start, since page tables only
+//          change between runs
+//  128 read bounce buffer, 144 write bounce buffer, 160 the write's two pieces (linear
+//      address and length of each), 176..207 fetch buffer for an instruction that
+//      straddles two pages
+import { ld8, ld16, ld32, st8, st16, st32, copy, fill, ltu, leu, divu, mul32 } from "./mem";
+import { K, PHYS, C_RUN_BASE, C_FAULT_VA, C_FAULT_ERR } from "./state";
+import {
+  EINVAL, PGEX_W, PGEX_U, PSL_C, PSL_PF, PSL_AF, PSL_Z, PSL_N, PSL_D, PSL_V,
+  TF_EAX, TF_ECX, TF_EDX, TF_EBX, TF_ESP, TF_EBP, TF_ESI, TF_EDI, TF_EIP, TF_EFLAGS,
+  TF_TRAPNO, TF_ERR,
+} from "./i386";
+import { pmap_translate, pmap_valid } from "./pmap";
+import { tf_get, tf_set, thread_valid } from "./cpu";
+
+// Stop reasons (cpu_run's result).
+export const STOP_SYSCALL: i32 = 1;
+export const STOP_FAULT: i32 = 2;
+export const STOP_BUDGET: i32 = 3;
+export const STOP_HALT: i32 = 4;
+export const STOP_ILLEGAL: i32 = 5;
+export const STOP_DIVIDE: i32 = 6;
+
+// trap.h (i386) trap numbers written to tf_trapno at a stop, as the trap entry would.
+export const T_PRIVINFLT: i32 = 1;
+export const T_PROTFLT: i32 = 9;
+export const T_PAGEFLT: i32 = 12;
+export const T_DIVIDE: i32 = 18;
+export const T_SYSCALL80: i32 = 0x80;
+
+// Run area offsets.
+const RUN_COUNT: i32 = 0;
+const RUN_STOP: i32 = 4;
+const RUN_PM: i32 = 8;
+const RUN_HI: i32 = 12;
+const RUN_REGS: i32 = 32;
+const RUN_TLB: i32 = 64;
+const RUN_RB: i32 = 128;
+const RUN_WB: i32 = 144;
+const RUN_WSEG: i32 = 160;
+const RUN_FB: i32 = 176;
+export const RUN_BYTES: i32 = 208;
+
+// Lazy flag kinds; L_8 marks a byte operation (operands and result kept as 0..255).
+const L_NONE: i32 = 0;
+const L_ADD: i32 = 1;
+const L_ADC: i32 = 2;    // add with carry in 1 (carry in 0 is L_ADD)
+const L_SUB: i32 = 3;
+const L_SBB: i32 = 4;    // subtract with borrow in 1
+const L_LOGIC: i32 = 5;
+const L_INC: i32 = 6;    // CF comes from the flags word
+const L_DEC: i32 = 7;
+const L_8: i32 = 8;
+
+const ARITH: i32 = PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N | PSL_V; // 0x8D5
+
+// Decode attributes.
+const A_MODRM: i32 = 1;
+const A_I8: i32 = 2;
+const A_I32: i32 = 4;
+const A_I16: i32 = 8;
+const A_GRP3: i32 = 16;  // F6/F7: an immediate only for /0 (test)
+const A_BAD: i32 = 32;   // undefined, unsupported, or a prefix
+
+/** Decode attributes of a one-byte opcode, or 0x100 | second byte after 0F. */
+export function opAttr(op: i32): i32 {
+  if (op < 0x40) {
+    const f = op & 7;
+    if (f < 4) return A_MODRM;
+    if (f == 4) return A_I8;
+    if (f == 5) return A_I32;
+    return A_BAD; // push/pop seg, segment prefixes, daa/das/aaa/aas (0F is handled before)
+  }
+  if (op < 0x60) return 0; // inc, dec, push, pop
+  if (op >= 0x70 && op < 0x80) return A_I8; // jcc rel8
+  if (op >= 0x90 && op < 0x9A) return 0; // nop, xchg eax, cwde, cdq
+  if (op >= 0xB0 && op < 0xB8) return A_I8;
+  if (op >= 0xB8 && op < 0xC0) return A_I32;
+  if (op >= 0x180 && op < 0x190) return A_I32; // jcc rel32
+  if (op >= 0x190 && op < 0x1A0) return A_MODRM; // setcc
+  switch (op) {
+    case 0x68: return A_I32;
+    case 0x69: return A_MODRM | A_I32;
+    case 0x6A: return A_I8;
+    case 0x6B: return A_MODRM | A_I8;
+    case 0x80: case 0x82: case 0x83: return A_MODRM | A_I8;
+    case 0x81: return A_MODRM | A_I32;
+    case 0x84: case 0x85: case 0x86: case 0x87:
+    case 0x88: case 0x89: case 0x8A: case 0x8B: case 0x8D: case 0x8F: return A_MODRM;
+    case 0x9E: case 0x9F: return 0; // sahf, lahf
+    case 0xA0: case 0xA1: case 0xA2: case 0xA3: return A_I32;
+    case 0xA8: return A_I8;
+    case 0xA9: return A_I32;
+    case 0xC0: case 0xC1: return A_MODRM | A_I8;
+    case 0xC2: return A_I16;
+    case 0xC3: return 0;
+    case 0xC6: return A_MODRM | A_I8;
+    case 0xC7: return A_MODRM | A_I32;
+    case 0xC9: return 0;
+    case 0xCC: return 0; // int3: stops as ILLEGAL
+    case 0xCD: return A_I8;
+    case 0xD0: case 0xD1: case 0xD2: case 0xD3: return A_MODRM;
+    case 0xE0: case 0xE1: case 0xE2: case 0xE3: return A_I8;
+    case 0xE8: case 0xE9: return A_I32;
+    case 0xEB: return A_I8;
+    case 0xF4: case 0xF5: case 0xF8: case 0xF9: case 0xFC: case 0xFD: return 0;
+    case 0xF6: case 0xF7: return A_MODRM | A_GRP3;
+    case 0xFE: case 0xFF: return A_MODRM;
+    case 0x10B: return 0; // ud2: stops as ILLEGAL
+    case 0x1AF: case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF: return A_MODRM;
+    default: return A_BAD;
+  }
+}
+
+// ---------------------------------------------------------------- flags
+
+/** Parity flag of the low byte of r (set when the number of one bits is even). */
+function parity(r: i32): i32 {
+  const x = (r ^ (r >>> 4)) & 0xF;
+  return ((0x9669 >>> x) & 1) << 2;
+}
+
+/** ZF, SF and PF of a result (byte results as 0..255). */
+function szp(r: i32, s8: i32): i32 {
+  const sb = s8 != 0 ? 0x80 : 1 << 31;
+  return (r == 0 ? PSL_Z : 0) | ((r & sb) != 0 ? PSL_N : 0) | parity(r);
+}
+
+/** The carry flag the lazy state describes. */
+export function lazyCF(fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
+  switch (op & 7) {
+    case L_ADD: return ltu(r, a) ? 1 : 0;
+    case L_ADC: return leu(r, a) ? 1 : 0;
+    case L_SUB: return ltu(a, b) ? 1 : 0;
+    case L_SBB: return leu(a, b) ? 1 : 0;
+    case L_LOGIC: return 0;
+    default: return fl & PSL_C; // L_NONE, L_INC, L_DEC
+  }
+}
+
+/** The flags word with the lazy state's CF PF AF ZF SF OF filled in. */
+export function flagsOf(fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
+  if (op == L_NONE) return fl;
+  const k = op & 7;
+  const s8 = op & L_8;
+  const sb = s8 != 0 ? 0x80 : 1 << 31;
+  let cf = 0;
+  let ov = 0;
+  let af = (a ^ b ^ r) & PSL_AF;
+  switch (k) {
+    case L_ADD: cf = ltu(r, a) ? 1 : 0; ov = (a ^ r) & (b ^ r) & sb; break;
+    case L_ADC: cf = leu(r, a) ? 1 : 0; ov = (a ^ r) & (b ^ r) & sb; break;
+    case L_SUB: cf = ltu(a, b) ? 1 : 0; ov = (a ^ b) & (a ^ r) & sb; break;
+    case L_SBB: cf = leu(a, b) ? 1 : 0; ov = (a ^ b) & (a ^ r) & sb; break;
+    case L_LOGIC: af = 0; break;
+    case L_INC: cf = fl & PSL_C; ov = (a ^ r) & (b ^ r) & sb; break;
+    default: cf = fl & PSL_C; ov = (a ^ b) & (a ^ r) & sb; break; // L_DEC
+  }
+  return (fl & ~ARITH) | cf | af | (ov != 0 ? PSL_V : 0) | szp(r, s8);
+}
+
+/** Condition cc (the low nibble of a jcc/setcc opcode) under the lazy state. */
+export function cond(cc: i32, fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
+  const base = cc >>> 1;
+  let t = 0;
+  if (op == L_SUB) { // 32-bit sub or cmp: compare the operands directly
+    switch (base) {
+      case 1: t = ltu(a, b) ? 1 : 0; return t ^ (cc & 1);
+      case 2: t = a == b ? 1 : 0; return t ^ (cc & 1);
+      case 3: t = leu(a, b) ? 1 : 0; return t ^ (cc & 1);
+      case 6: t = a < b ? 1 : 0; return t ^ (cc & 1);
+      case 7: t = a <= b ? 1 : 0; return t ^ (cc & 1);
+      default: break;
+    }
+  }
+  if (op != L_NONE && base == 2) return (r == 0 ? 1 : 0) ^ (cc & 1);
+  const f = flagsOf(fl, op, a, b, r);
+  const sf = (f >>> 7) & 1;
+  const ov = (f >>> 11) & 1;
+  switch (base) {
+    case 0: t = ov; break;
+    case 1: t = f & PSL_C; break;
+    case 2: t = (f >>> 6) & 1; break;
+    case 3: t = (f & (PSL_C | PSL_Z)) != 0 ? 1 : 0; break;
+    case 4: t = sf; break;
+    case 5: t = (f >>> 2) & 1; break;
+    case 6: t = sf ^ ov; break;
+    default: t = ((f >>> 6) & 1) | (sf ^ ov); break;
+  }
+  return t ^ (cc & 1);
+}
+
+// ---------------------------------------------------------------- memory
+
+/** Fills the TLB entry for va's page for a read (w 0) or write (w 1): linear page, or 0 on a fault. */
+function tlbFill(va: i32, w: i32): i32 {
+  const run = K + C_RUN_BASE;
+  const pa = pmap_translate(ld32(run + RUN_PM), va, w != 0 ? PGEX_U | PGEX_W : PGEX_U);
+  if (ltu(-9, pa)) return 0; // -8 | err: the fault is recorded
+  const lin = (PHYS + (pa & ~0xFFF)) | 0;
+  const e = run + RUN_TLB + (w << 5) + (((va >>> 12) & 3) << 3);
+  st32(e, (va & ~0xFFF) | 1);
+  st32(e + 4, lin);
+  return lin;
+}
+
+/**
+ * The linear address at which the n-byte (1, 2, 4) access at user va for a read (w 0) or
+ * a write (w 1) can be done, or 0 after recording a page fault. An access that straddles
+ * two pages gets a bounce buffer (holding the current bytes); a write through it must be
+ * finished with wr32.
+ */
+export function xl(va: i32, n: i32, w: i32): i32 {
+  const off = va & 0xFFF;
+  const e = K + C_RUN_BASE + RUN_TLB + (w << 5) + (((va >>> 12) & 3) << 3);
+  if (ld32(e) == ((va & ~0xFFF) | 1) && off <= 4096 - n) return (ld32(e + 4) + off) | 0;
+  return xlSlow(va, n, w);
+}
+
+function xlSlow(va: i32, n: i32, w: i32): i32 {
+  const off = va & 0xFFF;
+  const l1 = tlbFill(va, w);
+  if (l1 == 0) return 0;
+  if (off <= 4096 - n) return (l1 + off) | 0;
+  const va2 = ((va | 0xFFF) + 1) | 0;
+  const l2 = tlbFill(va2, w);
+  if (l2 == 0) return 0;
+  const run = K + C_RUN_BASE;
+  const n1 = 4096 - off;
+  const buf = run + (w != 0 ? RUN_WB : RUN_RB);
+  copy(buf, (l1 + off) | 0, n1);
+  copy(buf + n1, l2, n - n1);
+  if (w != 0) {
+    st32(run + RUN_WSEG, (l1 + off) | 0);
+    st32(run + RUN_WSEG + 4, n1);
+    st32(run + RUN_WSEG + 8, l2);
+    st32(run + RUN_WSEG + 12, n - n1);
+  }
+  return buf;
+}
+
+/** Stores a word at a linear address from xl (or a register), finishing a straddling write. */
+function wr32(p: i32, v: i32): void {
+  st32(p, v);
+  const run = K + C_RUN_BASE;
+  if (p == run + RUN_WB) {
+    copy(ld32(run + RUN_WSEG), p, ld32(run + RUN_WSEG + 4));
+    copy(ld32(run + RUN_WSEG + 8), p + ld32(run + RUN_WSEG + 4), ld32(run + RUN_WSEG + 12));
+  }
+}
+
+/** Linear address of 8-bit register r (al cl dl bl ah ch dh bh) in the register file at R. */
+function r8p(R: i32, r: i32): i32 { return R + ((r & 3) << 2) + (r >>> 2); }
+
+// ---------------------------------------------------------------- multiply, divide
+
+/** Unsigned 32x32 -> 64 multiply: the low word; the high word goes to the run area. */
+function umul64(a: i32, b: i32): i32 {
+  const al = a & 0xFFFF;
+  const ah = a >>> 16;
+  const bl = b & 0xFFFF;
+  const bh = b >>> 16;
+  const ll = mul32(al, bl);
+  const lh = mul32(al, bh);
+  const hl = mul32(ah, bl);
+  const hh = mul32(ah, bh);
+  const mid = (ll >>> 16) + (lh & 0xFFFF) + (hl & 0xFFFF);
+  const hi = (hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
+  st32(K + C_RUN_BASE + RUN_HI, hi);
+  return (ll & 0xFFFF) | (mid << 16);
+}
+
+/** Signed 32x32 -> 64 multiply: the low word; the high word goes to the run area. */
+function smul64(a: i32, b: i32): i32 {
+  const lo = umul64(a, b);
+  const p = K + C_RUN_BASE + RUN_HI;
+  let hi = ld32(p);
+  if (a < 0) hi = (hi - b) | 0;
+  if (b < 0) hi = (hi - a) | 0;
+  st32(p, hi);
+  return lo;
+}
+
+/**
+ * Unsigned 64/32 divide of hi:lo by d, with hi < d (unsigned) so the quotient fits: the
+ * quotient; the remainder goes to the run area.
+ */
+function udiv64(hi: i32, lo: i32, d: i32): i32 {
+  const p = K + C_RUN_BASE + RUN_HI;
+  if (hi == 0) {
+    const q0 = divu(lo, d);
+    st32(p, (lo - mul32(q0, d)) | 0);
+    return q0;
+  }
+  let rem = hi;
+  let q = 0;
+  for (let i = 0; i < 32; i++) {
+    const top = rem >>> 31;
+    rem = (rem << 1) | (lo >>> 31);
+    lo = lo << 1;
+    q = q << 1;
+    if (top != 0 || !ltu(rem, d)) {
+      rem = (rem - d) | 0;
+      q = q | 1;
+    }
+  }
+  st32(p, rem);
+  return q;
+}
+
+// ---------------------------------------------------------------- the interpreter
+
+/** Instructions retired by the last cpu_run. */
+export function cpu_run_count(): i32 { return ld32(K + C_RUN_BASE + RUN_COUNT); }
+
+/** Stop reason of the last cpu_run (0 before any). */
+export function cpu_run_stop(): i32 { return ld32(K + C_RUN_BASE + RUN_STOP); }
+
+/**
+ * Runs thread td's user context (its trapframe) in address space pm for at most `budget`
+ * instructions. Returns the stop reason (STOP_*), or -EINVAL for a dead handle.
+ */
+export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
+  const run = K + C_RUN_BASE;
+  st32(run + RUN_COUNT, 0);
+  st32(run + RUN_STOP, 0);
+  if (thread_valid(td) != 1 || pmap_valid(pm) != 1) return -EINVAL;
+  st32(run + RUN_PM, pm);
+  fill(run + RUN_TLB, 0, 64);
+  const R = run + RUN_REGS;
+  const FB = run + RUN_FB;
+  st32(R, tf_get(td, TF_EAX));
+  st32(R + 4, tf_get(td, TF_ECX));
+  st32(R + 8, tf_get(td, TF_EDX));
+  st32(R + 12, tf_get(td, TF_EBX));
+  st32(R + 16, tf_get(td, TF_ESP));
+  st32(R + 20, tf_get(td, TF_EBP));
+  st32(R + 24, tf_get(td, TF_ESI));
+  st32(R + 28, tf_get(td, TF_EDI));
+  let eip = tf_get(td, TF_EIP);
+  let fl = tf_get(td, TF_EFLAGS) | 2;
+  // Lazy flags: kind, operands, result.
+  let lop = L_NONE;
+  let la = 0;
+  let lb = 0;
+  let lr = 0;
+  let n = 0;
+  let stop = 0;
+  let ftag = 0;   // fetch TLB: page va | 1
+  let fbase = 0;  // linear address of the page minus its va
+  let ferr = 0;
+
+  while (true) {
+    if (n >= budget) { stop = STOP_BUDGET; break; }
+    // ---- fetch
+    let ip = 0;
+    let plim = 0;
+    if ((((eip & ~0xFFF) | 1) == ftag) && (eip & 0xFFF) <= 0xFF0) {
+      ip = (fbase + eip) | 0;
+      plim = ip + 16;
+    } else {
+      const pa = pmap_translate(pm, eip, PGEX_U);
+      if (ltu(-9, pa)) { stop = STOP_FAULT; break; }
+      const pg = eip & ~0xFFF;
+      ftag = pg | 1;
+      fbase = (PHYS + (pa & ~0xFFF) - pg) | 0;
+      const off = eip & 0xFFF;
+      if (off <= 0xFF0) {
+        ip = (fbase + eip) | 0;
+        plim = ip + 16;
+      } else {
+        // The instruction may straddle into the next page: copy what there is.
+        const avail = 4096 - off;
+        fill(FB, 0, 32);
+        copy(FB, (fbase + eip) | 0, avail);
+        const pa2 = pmap_translate(pm, (pg + 4096) | 0, PGEX_U);
+        if (ltu(-9, pa2)) {
+          ferr = pa2 & 7;
+          plim = FB + avail;
+        } else {
+          copy(FB + avail, (PHYS + (pa2 & ~0xFFF)) | 0, 16 - avail);
+          plim = FB + 16;
+        }
+        ip = FB;
+      }
+    }
+    // ---- decode
+    const ip0 = ip;
+    let op = ld8(ip);
+    ip++;
+    if (op == 0x0F) { op = 0x100 | ld8(ip); ip++; }
+    const at = opAttr(op);
+    let mod = 0;
+    let reg = 0;
+    let rm = 0;
+    let ea = 0;
+    let besp = 0;
+    let imm = 0;
+    if ((at & A_BAD) == 0) {
+      if ((at & A_MODRM) != 0) {
+        const m = ld8(ip);
+        ip++;
+        mod = m >>> 6;
+        reg = (m >>> 3) & 7;
+        rm = m & 7;
+        if (mod != 3) {
+          if (rm == 4) {
+            const s = ld8(ip);
+            ip++;
+            const base = s & 7;
+            const idx = (s >>> 3) & 7;
+            if (idx != 4) ea = ld32(R + (idx << 2)) << (s >>> 6);
+            if (base == 5 && mod == 0) {
+              ea = (ea + ld32(ip)) | 0;
+              ip += 4;
+            } else {
+              ea = (ea + ld32(R + (base << 2))) | 0;
+              if (base == 4) besp = 1;
+            }
+          } else if (rm == 5 && mod == 0) {
+            ea = ld32(ip);
+            ip += 4;
+          } else {
+            ea = ld32(R + (rm << 2));
+          }
+          if (mod == 1) {
+            ea = (ea + ((ld8(ip) << 24) >> 24)) | 0;
+            ip++;
+          } else if (mod == 2) {
+            ea = (ea + ld32(ip)) | 0;
+            ip += 4;
+          }
+        }
+      }
+      if ((at & A_I8) != 0) {
+        imm = ld8(ip);
+        ip++;
+      } else if ((at & A_I32) != 0) {
+        imm = ld32(ip);
+        ip += 4;
+      } else if ((at & A_I16) != 0) {
+        imm = ld16(ip);
+        ip += 2;
+      } else if ((at & A_GRP3) != 0 && reg == 0) {
+        if (op == 0xF6) { imm = ld8(ip); ip++; } else { imm = ld32(ip); ip += 4; }
+      }
+    }
+    if (ltu(plim, ip)) {
+      // A byte of the instruction lies in the next page, which faulted.
+      st32(K + C_FAULT_VA, ((eip | 0xFFF) + 1) | 0);
+      st32(K + C_FAULT_ERR, ferr);
+      stop = STOP_FAULT;
+      break;
+    }
+    if ((at & A_BAD) != 0) { stop = STOP_ILLEGAL; break; }
+    const nip = (eip + (ip - ip0)) | 0;
+
+    // ---- execute
+    // The ALU family: 00-3D (add or adc sbb and sub xor cmp) and 80-83.
+    if (op < 0x40 || (op >= 0x80 && op < 0x84)) {
+      let kind = 0;
+      let s8 = 0;
+      let p = 0;
+      let b = 0;
+      if (op < 0x40) {
+        kind = op >>> 3;
+        const form = op & 7;
+        s8 = (form & 1) == 0 ? 1 : 0;
+        const w = kind != 7 ? 1 : 0;
+        if (form == 0) {
+          p = mod == 3 ? r8p(R, rm) : xl(ea, 1, w);
+          b = ld8(r8p(R, reg));
+        } else if (form == 1) {
+          p = mod == 3 ? R + (rm << 2) : xl(ea, 4, w);
+          b = ld32(R + (reg << 2));
+        } else if (form == 2) {
+          const q = mod == 3 ? r8p(R, rm) : xl(ea, 1, 0);
+          if (q == 0) { stop = STOP_FAULT; break; }
+          b = ld8(q);
+          p = r8p(R, reg);
+        } else if (form == 3) {
+          const q = mod == 3 ? R + (rm << 2) : xl(ea, 4, 0);
+          if (q == 0) { stop = STOP_FAULT; break; }
+          b = ld32(q);
+          p = R + (reg << 2);
+        } else {
+          p = R;
+          b = imm;
+        }
+      } else {
+        kind = reg;
+        s8 = (op & 1) == 0 ? 1 : 0;
+        const w = kind != 7 ? 1 : 0;
+        if (s8 != 0) p = mod == 3 ? r8p(R, rm) : xl(ea, 1, w);
+        else p = mod == 3 ? R + (rm << 2) : xl(ea, 4, w);
+        b = op == 0x83 ? (imm << 24) >> 24 : imm;
+      }
+      if (p == 0) { stop = STOP_FAULT; break; }
+      const a = s8 != 0 ? ld8(p) : ld32(p);
+      let r = 0;
+      let k = 0;
+      switch (kind) {
+        case 0: r = (a + b) | 0; k = L_ADD; break;
+        case 1: r = a | b; k = L_LOGIC; break;
+        case 2: {
+          const c = lazyCF(fl, lop, la, lb, lr);
+          r = (a + b + c) | 0;
+          k = c != 0 ? L_ADC : L_ADD;
+          break;
+        }
+        case 3: {
+          const c = lazyCF(fl, lop, la, lb, lr);
+          r = (a - b - c) | 0;
+          k = c != 0 ? L_SBB : L_SUB;
+          break;
+        }
+        case 4: r = a & b; k = L_LOGIC; break;
+        case 6: r = a ^ b; k = L_LOGIC; break;
+        default: r = (a - b) | 0; k = L_SUB; break; // sub, cmp
+      }
+      if (s8 != 0) { r = r & 0xFF; k = k | L_8; }
+      lop = k; la = a; lb = b; lr = r;
+      if (kind != 7) {
+        if (s8 != 0) st8(p, r); else wr32(p, r);
+      }
+      eip = nip;
+      n++;
+      continue;
+    }
+
+    switch (op) {
+      // ---- inc, dec, push, pop (register)
+      case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
+      case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D: case 0x4E: case 0x4F: {
+        const p = R + ((op & 7) << 2);
+        fl = (fl & ~PSL_C) | lazyCF(fl, lop, la, lb, lr);
+        const a = ld32(p);
+        la = a; lb = 1;
+        if (op < 0x48) { lr = (a + 1) | 0; lop = L_INC; } else { lr = (a - 1) | 0; lop = L_DEC; }
+        st32(p, lr);
+        eip = nip;
+        break;
+      }
+      case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57: {
+        const v = ld32(R + ((op & 7) << 2));
+        const sp = (ld32(R + 16) - 4) | 0;
+        const p = xl(sp, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        wr32(p, v);
+        st32(R + 16, sp);
+        eip = nip;
+        break;
+      }
+      case 0x58: case 0x59: case 0x5A: case 0x5B: case 0x5C: case 0x5D: case 0x5E: case 0x5F: {
+        const sp = ld32(R + 16);
+        const p = xl(sp, 4, 0);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        const v = ld32(p);
+        st32(R + 16, (sp + 4) | 0);
+        st32(R + ((op & 7) << 2), v);
+        eip = nip;
+        break;
+      }
+      // ---- push imm, imul imm
+      case 0x68: case 0x6A: {
+        const v = op == 0x68 ? imm : (imm << 24) >> 24;
+        const sp = (ld32(R + 16) - 4) | 0;
+        const p = xl(sp, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        wr32(p, v);
+        st32(R + 16, sp);
+        eip = nip;
+        break;
+      }
+      case 0x69: case 0x6B: case 0x1AF: {
+        const q = mod == 3 ? R + (rm << 2) : xl(ea, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        const a = ld32(q);
+        const b = op == 0x69 ? imm : op == 0x6B ? (imm << 24) >> 24 : ld32(R + (reg << 2));
+        const lo = smul64(a, b);
+        const hi = ld32(run + RUN_HI);
+        st32(R + (reg << 2), lo);
+        fl = (flagsOf(fl, lop, la, lb, lr) & ~ARITH) | szp(lo, 0) | (hi != (lo >> 31) ? PSL_C | PSL_V : 0);
+        lop = L_NONE;
+        eip = nip;
+        break;
+      }
+      // ---- jcc rel8, rel32
+      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+      case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
+        eip = cond(op & 15, fl, lop, la, lb, lr) != 0 ? (nip + ((imm << 24) >> 24)) | 0 : nip;
+        break;
+      case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
+      case 0x188: case 0x189: case 0x18A: case 0x18B: case 0x18C: case 0x18D: case 0x18E: case 0x18F:
+        eip = cond(op & 15, fl, lop, la, lb, lr) != 0 ? (nip + imm) | 0 : nip;
+        break;
+      // ---- setcc r/m8
+      case 0x190: case 0x191: case 0x192: case 0x193: case 0x194: case 0x195: case 0x196: case 0x197:
+      case 0x198: case 0x199: case 0x19A: case 0x19B: case 0x19C: case 0x19D: case 0x19E: case 0x19F: {
+        const p = mod == 3 ? r8p(R, rm) : xl(ea, 1, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        st8(p, cond(op & 15, fl, lop, la, lb, lr));
+        eip = nip;
+        break;
+      }
+      // ---- test, xchg, mov, lea, pop r/m
+      case 0x84: case 0x85: case 0xA8: case 0xA9: {
+        const s8 = (op & 1) == 0 ? 1 : 0;
+        let a = 0;
+        let b = 0;
+        if (op >= 0xA8) {
+          a = s8 != 0 ? ld8(R) : ld32(R);
+          b = imm;
+        } else {
+          const q = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, 0);
+          if (q == 0) { stop = STOP_FAULT; break; }
+          a = s8 != 0 ? ld8(q) : ld32(q);
+          b = s8 != 0 ? ld8(r8p(R, reg)) : ld32(R + (reg << 2));
+        }
+        lop = s8 != 0 ? L_LOGIC | L_8 : L_LOGIC; la = a; lb = b; lr = a & b;
+        eip = nip;
+        break;
+      }
+      case 0x86: {
+        const p = mod == 3 ? r8p(R, rm) : xl(ea, 1, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        const rp = r8p(R, reg);
+        const t = ld8(p);
+        st8(p, ld8(rp));
+        st8(rp, t);
+        eip = nip;
+        break;
+      }
+      case 0x87: {
+        const p = mod == 3 ? R + (rm << 2) : xl(ea, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        const rp = R + (reg << 2);
+        const t = ld32(p);
+        wr32(p, ld32(rp));
+        st32(rp, t);
+        eip = nip;
+        break;
+      }
+      case 0x88: {
+        const p = mod == 3 ? r8p(R, rm) : xl(ea, 1, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        st8(p, ld8(r8p(R, reg)));
+        eip = nip;
+        break;
+      }
+      case 0x89: {
+        const p = mod == 3 ? R + (rm << 2) : xl(ea, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        wr32(p, ld32(R + (reg << 2)));
+        eip = nip;
+        break;
+      }
+      case 0x8A: {
+        const q = mod == 3 ? r8p(R, rm) : xl(ea, 1, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        st8(r8p(R, reg), ld8(q));
+        eip = nip;
+        break;
+      }
+      case 0x8B: {
+        const q = mod == 3 ? R + (rm << 2) : xl(ea, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        st32(R + (reg << 2), ld32(q));
+        eip = nip;
+        break;
+      }
+      case 0x8D:
+        if (mod == 3) { stop = STOP_ILLEGAL; break; }
+        st32(R + (reg << 2), ea);
+        eip = nip;
+        break;
+      case 0x8F: {
+        if (reg != 0) { stop = STOP_ILLEGAL; break; }
+        const sp = ld32(R + 16);
+        const q = xl(sp, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        const v = ld32(q);
+        if (mod == 3) {
+          st32(R + 16, (sp + 4) | 0);
+          st32(R + (rm << 2), v);
+        } else {
+          // With esp as the base, the address is computed after esp is incremented.
+          const p = xl(besp != 0 ? (ea + 4) | 0 : ea, 4, 1);
+          if (p == 0) { stop = STOP_FAULT; break; }
+          wr32(p, v);
+          st32(R + 16, (sp + 4) | 0);
+        }
+        eip = nip;
+        break;
+      }
+      // ---- nop, xchg eax, cwde, cdq, sahf, lahf
+      case 0x90:
+        eip = nip;
+        break;
+      case 0x91: case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97: {
+        const rp = R + ((op & 7) << 2);
+        const t = ld32(rp);
+        st32(rp, ld32(R));
+        st32(R, t);
+        eip = nip;
+        break;
+      }
+      case 0x98:
+        st32(R, (ld32(R) << 16) >> 16);
+        eip = nip;
+        break;
+      case 0x99:
+        st32(R + 8, ld32(R) >> 31);
+        eip = nip;
+        break;
+      case 0x9E: { // sahf: SF ZF AF PF CF from ah
+        const ah = ld8(R + 1);
+        fl = (flagsOf(fl, lop, la, lb, lr) & ~(PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N))
+          | (ah & (PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N));
+        lop = L_NONE;
+        eip = nip;
+        break;
+      }
+      case 0x9F: // lahf
+        st8(R + 1, (flagsOf(fl, lop, la, lb, lr) & 0xD5) | 2);
+        eip = nip;
+        break;
+      // ---- mov moffs, mov imm
+      case 0xA0: case 0xA1: {
+        const q = xl(imm, op == 0xA0 ? 1 : 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        if (op == 0xA0) st8(R, ld8(q)); else st32(R, ld32(q));
+        eip = nip;
+        break;
+      }
+      case 0xA2: case 0xA3: {
+        const p = xl(imm, op == 0xA2 ? 1 : 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        if (op == 0xA2) st8(p, ld8(R)); else wr32(p, ld32(R));
+        eip = nip;
+        break;
+      }
+      case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7:
+        st8(r8p(R, op & 7), imm);
+        eip = nip;
+        break;
+      case 0xB8: case 0xB9: case 0xBA: case 0xBB: case 0xBC: case 0xBD: case 0xBE: case 0xBF:
+        st32(R + ((op & 7) << 2), imm);
+        eip = nip;
+        break;
+      case 0xC6: case 0xC7: {
+        if (reg != 0) { stop = STOP_ILLEGAL; break; }
+        if (op == 0xC6) {
+          const p = mod == 3 ? r8p(R, rm) : xl(ea, 1, 1);
+          if (p == 0) { stop = STOP_FAULT; break; }
+          st8(p, imm);
+        } else {
+          const p = mod == 3 ? R + (rm << 2) : xl(ea, 4, 1);
+          if (p == 0) { stop = STOP_FAULT; break; }
+          wr32(p, imm);
+        }
+        eip = nip;
+        break;
+      }
+      // ---- movzx, movsx
+      case 0x1B6: case 0x1BE: {
+        const q = mod == 3 ? r8p(R, rm) : xl(ea, 1, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        const v = ld8(q);
+        st32(R + (reg << 2), op == 0x1B6 ? v : (v << 24) >> 24);
+        eip = nip;
+        break;
+      }
+      case 0x1B7: case 0x1BF: {
+        const q = mod == 3 ? R + (rm << 2) : xl(ea, 2, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        const v = ld16(q);
+        st32(R + (reg << 2), op == 0x1B7 ? v : (v << 16) >> 16);
+        eip = nip;
+        break;
+      }
+      // ---- shifts and rotates: C0 C1 (imm8), D0 D1 (1), D2 D3 (cl)
+      case 0xC0: case 0xC1: case 0xD0: case 0xD1: case 0xD2: case 0xD3: {
+        if (reg == 2 || reg == 3 || reg == 6) { stop = STOP_ILLEGAL; break; } // rcl rcr, undocumented /6
+        const s8 = (op & 1) == 0 ? 1 : 0;
+        const p = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        const c = (op < 0xD0 ? imm : op < 0xD2 ? 1 : ld8(R + 4)) & 31;
+        eip = nip;
+        if (c == 0) break; // no change, flags included
+        const a = s8 != 0 ? ld8(p) : ld32(p);
+        let r = 0;
+        let cf = 0;
+        let ov = 0;
+        const f = flagsOf(fl, lop, la, lb, lr);
+        lop = L_NONE;
+        if (s8 != 0) {
+          switch (reg) {
+            case 0: { // rol
+              const t = c & 7;
+              r = ((a << t) | (a >>> (8 - t))) & 0xFF;
+              cf = r & 1;
+              ov = ((r >>> 7) ^ cf) & 1;
+              break;
+            }
+            case 1: { // ror
+              const t = c & 7;
+              r = ((a >>> t) | (a << (8 - t))) & 0xFF;
+              cf = r >>> 7;
+              ov = ((r >>> 7) ^ (r >>> 6)) & 1;
+              break;
+            }
+            case 4: // shl
+              r = (a << c) & 0xFF;
+              cf = c <= 8 ? (a >>> (8 - c)) & 1 : 0;
+              ov = ((r >>> 7) ^ cf) & 1;
+              break;
+            case 5: // shr
+              r = a >>> c;
+              cf = (a >>> (c - 1)) & 1;
+              ov = c == 1 ? a >>> 7 : 0;
+              break;
+            default: { // sar
+              const sa = (a << 24) >> 24;
+              r = (sa >> c) & 0xFF;
+              cf = (sa >> (c - 1)) & 1;
+              break;
+            }
+          }
+        } else {
+          switch (reg) {
+            case 0:
+              r = (a << c) | (a >>> (32 - c));
+              cf = r & 1;
+              ov = ((r >>> 31) ^ cf) & 1;
+              break;
+            case 1:
+              r = (a >>> c) | (a << (32 - c));
+              cf = r >>> 31;
+              ov = ((r >>> 31) ^ (r >>> 30)) & 1;
+              break;
+            case 4:
+              r = a << c;
+              cf = (a >>> (32 - c)) & 1;
+              ov = ((r >>> 31) ^ cf) & 1;
+              break;
+            case 5:
+              r = a >>> c;
+              cf = (a >>> (c - 1)) & 1;
+              ov = c == 1 ? a >>> 31 : 0;
+              break;
+            default:
+              r = a >> c;
+              cf = (a >> (c - 1)) & 1;
+              break;
+          }
+        }
+        if (reg < 2) fl = (f & ~(PSL_C | PSL_V)) | cf | (ov << 11);
+        else fl = (f & ~ARITH) | cf | (ov << 11) | szp(r, s8);
+        if (s8 != 0) st8(p, r); else wr32(p, r);
+        break;
+      }
+      // ---- ret, leave, int
+      case 0xC2: case 0xC3: {
+        const sp = ld32(R + 16);
+        const q = xl(sp, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        eip = ld32(q);
+        st32(R + 16, (sp + 4 + (op == 0xC2 ? imm : 0)) | 0);
+        break;
+      }
+      case 0xC9: {
+        const bp = ld32(R + 20);
+        const q = xl(bp, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        st32(R + 20, ld32(q));
+        st32(R + 16, (bp + 4) | 0);
+        eip = nip;
+        break;
+      }
+      case 0xCC:
+        stop = STOP_ILLEGAL;
+        break;
+      case 0xCD:
+        if (imm != 0x80) { stop = STOP_ILLEGAL; break; }
+        eip = nip;
+        stop = STOP_SYSCALL;
+        break;
+      // ---- loop, jecxz, call, jmp
+      case 0xE0: case 0xE1: case 0xE2: {
+        const c = (ld32(R + 4) - 1) | 0;
+        st32(R + 4, c);
+        let t = c != 0 ? 1 : 0;
+        if (op == 0xE1) t = t & cond(4, fl, lop, la, lb, lr);
+        else if (op == 0xE0) t = t & cond(5, fl, lop, la, lb, lr);
+        eip = t != 0 ? (nip + ((imm << 24) >> 24)) | 0 : nip;
+        break;
+      }
+      case 0xE3:
+        eip = ld32(R + 4) == 0 ? (nip + ((imm << 24) >> 24)) | 0 : nip;
+        break;
+      case 0xE8: {
+        const sp = (ld32(R + 16) - 4) | 0;
+        const p = xl(sp, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        wr32(p, nip);
+        st32(R + 16, sp);
+        eip = (nip + imm) | 0;
+        break;
+      }
+      case 0xE9:
+        eip = (nip + imm) | 0;
+        break;
+      case 0xEB:
+        eip = (nip + ((imm << 24) >> 24)) | 0;
+        break;
+      // ---- hlt, flag instructions
+      case 0xF4:
+        stop = STOP_HALT;
+        break;
+      case 0xF5: case 0xF8: case 0xF9: {
+        const f = flagsOf(fl, lop, la, lb, lr);
+        lop = L_NONE;
+        fl = op == 0xF5 ? f ^ PSL_C : op == 0xF8 ? f & ~PSL_C : f | PSL_C;
+        eip = nip;
+        break;
+      }
+      case 0xFC:
+        fl = fl & ~PSL_D;
+        eip = nip;
+        break;
+      case 0xFD:
+        fl = fl | PSL_D;
+        eip = nip;
+        break;
+      // ---- group 3: test not neg mul imul div idiv
+      case 0xF6: case 0xF7: {
+        if (reg == 1) { stop = STOP_ILLEGAL; break; }
+        const s8 = op == 0xF6 ? 1 : 0;
+        const wr = reg == 2 || reg == 3 ? 1 : 0;
+        const p = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, wr);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        const a = s8 != 0 ? ld8(p) : ld32(p);
+        if (reg == 0) {
+          lop = s8 != 0 ? L_LOGIC | L_8 : L_LOGIC; la = a; lb = imm; lr = a & imm;
+        } else if (reg == 2) {
+          if (s8 != 0) st8(p, ~a); else wr32(p, ~a);
+        } else if (reg == 3) {
+          const r = s8 != 0 ? (0 - a) & 0xFF : (0 - a) | 0;
+          lop = s8 != 0 ? L_SUB | L_8 : L_SUB; la = 0; lb = a; lr = r;
+          if (s8 != 0) st8(p, r); else wr32(p, r);
+        } else if (reg == 4 || reg == 5) {
+          const f = flagsOf(fl, lop, la, lb, lr) & ~ARITH;
+          lop = L_NONE;
+          if (s8 != 0) {
+            const al = ld8(R);
+            const prod = reg == 4 ? mul32(al, a) : mul32((al << 24) >> 24, (a << 24) >> 24);
+            st16(R, prod);
+            const over = reg == 4 ? (prod & 0xFF00) != 0 : prod != ((prod << 24) >> 24);
+            fl = f | szp(prod & 0xFF, 1) | (over ? PSL_C | PSL_V : 0);
+          } else {
+            const lo = reg == 4 ? umul64(ld32(R), a) : smul64(ld32(R), a);
+            const hi = ld32(run + RUN_HI);
+            st32(R, lo);
+            st32(R + 8, hi);
+            const over = reg == 4 ? hi != 0 : hi != (lo >> 31);
+            fl = f | szp(lo, 0) | (over ? PSL_C | PSL_V : 0);
+          }
+        } else if (s8 != 0) {
+          // div / idiv r/m8: ax / src -> al quotient, ah remainder
+          if (a == 0) { stop = STOP_DIVIDE; break; }
+          const ax = ld16(R);
+          if (reg == 6) {
+            const q = divu(ax, a);
+            if (q > 255) { stop = STOP_DIVIDE; break; }
+            st8(R, q);
+            st8(R + 1, (ax - mul32(q, a)) | 0);
+          } else {
+            const sx = (ax << 16) >> 16;
+            const sd = (a << 24) >> 24;
+            let q = divu(sx < 0 ? -sx : sx, sd < 0 ? -sd : sd);
+            if ((sx < 0) != (sd < 0)) q = -q;
+            if (q < -128 || q > 127) { stop = STOP_DIVIDE; break; }
+            st8(R, q);
+            st8(R + 1, (sx - mul32(q, sd)) | 0);
+          }
+        } else {
+          // div / idiv r/m32: edx:eax / src -> eax quotient, edx remainder
+          if (a == 0) { stop = STOP_DIVIDE; break; }
+          let lo = ld32(R);
+          let hi = ld32(R + 8);
+          if (reg == 6) {
+            if (!ltu(hi, a)) { stop = STOP_DIVIDE; break; }
+            const q = udiv64(hi, lo, a);
+            st32(R, q);
+            st32(R + 8, ld32(run + RUN_HI));
+          } else {
+            const neg = hi < 0 ? 1 : 0;
+            if (neg != 0) {
+              hi = (~hi + (lo == 0 ? 1 : 0)) | 0;
+              lo = (0 - lo) | 0;
+            }
+            const dneg = a < 0 ? 1 : 0;
+            const d = dneg != 0 ? (0 - a) | 0 : a;
+            if (!ltu(hi, d)) { stop = STOP_DIVIDE; break; }
+            let q = udiv64(hi, lo, d);
+            let rem = ld32(run + RUN_HI);
+            if (neg != dneg) {
+              if (ltu(1 << 31, q)) { stop = STOP_DIVIDE; break; }
+              q = (0 - q) | 0;
+            } else if (q < 0) { stop = STOP_DIVIDE; break; }
+            if (neg != 0) rem = (0 - rem) | 0;
+            st32(R, q);
+            st32(R + 8, rem);
+          }
+        }
+        eip = nip;
+        break;
+      }
+      // ---- group 4/5: inc dec (r/m8, r/m32), call, jmp, push
+      case 0xFE: case 0xFF: {
+        const s8 = op == 0xFE ? 1 : 0;
+        if (reg == 7 || reg == 3 || reg == 5 || (s8 != 0 && reg > 1)) { stop = STOP_ILLEGAL; break; }
+        if (reg < 2) {
+          const p = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, 1);
+          if (p == 0) { stop = STOP_FAULT; break; }
+          fl = (fl & ~PSL_C) | lazyCF(fl, lop, la, lb, lr);
+          const a = s8 != 0 ? ld8(p) : ld32(p);
+          let r = reg == 0 ? (a + 1) | 0 : (a - 1) | 0;
+          if (s8 != 0) r = r & 0xFF;
+          lop = (reg == 0 ? L_INC : L_DEC) | (s8 != 0 ? L_8 : 0); la = a; lb = 1; lr = r;
+          if (s8 != 0) st8(p, r); else wr32(p, r);
+          eip = nip;
+          break;
+        }
+        const q = mod == 3 ? R + (rm << 2) : xl(ea, 4, 0);
+        if (q == 0) { stop = STOP_FAULT; break; }
+        const v = ld32(q);
+        if (reg == 4) { eip = v; break; }
+        const sp = (ld32(R + 16) - 4) | 0;
+        const p = xl(sp, 4, 1);
+        if (p == 0) { stop = STOP_FAULT; break; }
+        wr32(p, reg == 2 ? nip : v);
+        st32(R + 16, sp);
+        eip = reg == 2 ? v : nip;
+        break;
+      }
+      default: // 0F 0B (ud2) and anything opAttr lets through without a handler
+        stop = STOP_ILLEGAL;
+        break;
+    }
+    if (stop != 0) {
+      if (stop == STOP_SYSCALL) n++;
+      break;
+    }
+    n++;
+  }
+
+  // ---- stop: the registers back into the trapframe
+  tf_set(td, TF_EAX, ld32(R));
+  tf_set(td, TF_ECX, ld32(R + 4));
+  tf_set(td, TF_EDX, ld32(R + 8));
+  tf_set(td, TF_EBX, ld32(R + 12));
+  tf_set(td, TF_ESP, ld32(R + 16));
+  tf_set(td, TF_EBP, ld32(R + 20));
+  tf_set(td, TF_ESI, ld32(R + 24));
+  tf_set(td, TF_EDI, ld32(R + 28));
+  tf_set(td, TF_EIP, eip);
+  tf_set(td, TF_EFLAGS, flagsOf(fl, lop, la, lb, lr) | 2);
+  if (stop == STOP_SYSCALL) {
+    tf_set(td, TF_TRAPNO, T_SYSCALL80);
+    tf_set(td, TF_ERR, 2);
+  } else if (stop == STOP_FAULT) {
+    tf_set(td, TF_TRAPNO, T_PAGEFLT);
+    tf_set(td, TF_ERR, ld32(K + C_FAULT_ERR));
+  } else if (stop == STOP_ILLEGAL) {
+    tf_set(td, TF_TRAPNO, T_PRIVINFLT);
+    tf_set(td, TF_ERR, 0);
+  } else if (stop == STOP_HALT) {
+    tf_set(td, TF_TRAPNO, T_PROTFLT);
+    tf_set(td, TF_ERR, 0);
+  } else if (stop == STOP_DIVIDE) {
+    tf_set(td, TF_TRAPNO, T_DIVIDE);
+    tf_set(td, TF_ERR, 0);
+  }
+  st32(run + RUN_COUNT, n);
+  st32(run + RUN_STOP, stop);
+  return stop;
+}

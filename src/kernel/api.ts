@@ -1,0 +1,421 @@
+// The Node API: a Forklab is one emulated DragonFly i386 machine. Create it with its
+// tunables, start processes from program images or bare (driven through syscall()),
+// call any syscall on an LWP, run the virtual clock, and read processes, LWPs, address
+// spaces and counters. Misuse throws a ForklabError that says what was wrong, before
+// anything in the kernel changes.
+import { Kernel } from "./kernel.js";
+import type { KernelOptions } from "./tunables.js";
+import type { Proc, Lwp } from "./proc.js";
+import type { ProgramImage } from "./image.js";
+import { checkImage } from "./image.js";
+import type { KernelEvent, EventType } from "./events.js";
+import { Vmmeter, type VmmeterCounters } from "./vmmeter.js";
+import { fork1, start_forked_proc, type ProcOut } from "./fork.js";
+import { kern_execve } from "./exec.js";
+import { syscall2 } from "./syscall.js";
+import { remrunqueue, setrunqueue } from "./sched.js";
+import { ksignal } from "./signal.js";
+import { pfind, clampRandompid } from "./kern_proc.js";
+import { crdup, crfree } from "./ucred.js";
+import { chgproccnt, plimit_modify, RLIMIT_NPROC, RLIM_INFINITY } from "./resource.js";
+import { syscallNumber, sysent } from "./sysent.js";
+import { errnoName } from "./errno.js";
+import {
+  RFFDG, RFPROC, RFPGLOCK, SIDL, SACTIVE, SZOMB, LSRUN, LSSLEEP, LSSTOP, USRSTACK, PAGE_SIZE, NSIG,
+  P_PPWAIT, P_SUGID, P_EXEC, P_WEXIT, P_SYSTEM, P_JAILED, P_CONTROLT, P_PROFIL, P_INEXEC,
+} from "./param.js";
+import { PG_RW, PG_U, PG_COW, TF_ESP, TF_EAX, TF_ERR } from "../../assembly/i386.js";
+
+export class ForklabError extends Error {
+  override name = "ForklabError";
+}
+
+export interface SpawnOptions {
+  /** The program to run; omit for a bare process driven with syscall(). */
+  image?: ProgramImage;
+  /** argv for the program (default [image.name]). */
+  argv?: string[];
+  envp?: string[];
+  /** Real and effective uid (default 0, root). */
+  uid?: number;
+  gid?: number;
+  /** RLIMIT_NPROC for the process (default: inherited, i.e. maxproc). */
+  nprocLimit?: number;
+  /** p_comm of a bare process (default "bare"). */
+  comm?: string;
+}
+
+export type SyscallResult =
+  | { done: true; error: number; errno: string; rv: [number, number]; value: number }
+  | { done: false; wmesg: string };
+
+export interface ProcInfo {
+  pid: number; ppid: number; pgid: number; sid: number; comm: string;
+  stat: "SIDL" | "SACTIVE" | "SSTOP" | "SZOMB"; flag: number; flags: string[];
+  uid: number; ruid: number; gid: number; nthreads: number; lasttid: number; lock: number;
+  xstat: number; sigparent: number; acflag: number; start: number;
+  children: number[]; tids: number[]; hasProgram: boolean;
+  vmspace: { refcnt: number; resident: number; dsize: number; ssize: number; cr3: number } | null;
+  fdRefcnt: number;
+}
+
+export interface LwpInfo {
+  pid: number; tid: number; stat: "LSRUN" | "LSSTOP" | "LSSLEEP" | "none";
+  mode: string; wmesg: string; cpu: number; td: number; kstack: number; flag: number;
+  sigmask: bigint; siglist: bigint;
+}
+
+export interface Mapping { va: number; pa: number; pte: number; writable: boolean; cow: boolean; refcount: number }
+
+export interface RunOptions {
+  /** Run this many ticks (default: until idle, at most 1 virtual hour). */
+  ticks?: number;
+  /** Or this many virtual seconds. */
+  seconds?: number;
+  /** Stop as soon as this returns true. */
+  until?: () => boolean;
+}
+
+const PROC_FLAGS: [number, string][] = [
+  [P_CONTROLT, "P_CONTROLT"], [P_PPWAIT, "P_PPWAIT"], [P_PROFIL, "P_PROFIL"], [P_SUGID, "P_SUGID"],
+  [P_SYSTEM, "P_SYSTEM"], [P_WEXIT, "P_WEXIT"], [P_EXEC, "P_EXEC"], [P_JAILED, "P_JAILED"], [P_INEXEC, "P_INEXEC"],
+];
+const STAT_NAMES = ["", "SIDL", "SACTIVE", "SSTOP", "SZOMB"] as const;
+/** Where API processes keep the buffers userAlloc hands out. */
+const ARENA_BASE = 0x40000000;
+const ARENA_END = 0x80000000;
+
+export class Forklab {
+  /** The kernel itself, for those who want its internals. */
+  readonly kernel: Kernel;
+  private readonly arenaTop = new WeakMap<Proc, number>();
+
+  constructor(opts: KernelOptions = {}) {
+    try {
+      this.kernel = new Kernel(opts);
+    } catch (e) {
+      if (e instanceof RangeError) throw new ForklabError(e.message);
+      throw e;
+    }
+  }
+
+  /** Virtual time in ticks and seconds. */
+  get ticks(): number { return this.kernel.clock.ticks; }
+  get seconds(): number { return this.kernel.clock.ticks / this.kernel.tun.hz; }
+  get hz(): number { return this.kernel.tun.hz; }
+
+  /**
+   * Starts a process as init's child in a session of its own: with `image` it runs that
+   * program; without, it is a bare process whose syscalls you make with syscall().
+   */
+  spawn(opts: SpawnOptions = {}): ProcInfo {
+    const k = this.kernel;
+    if (opts.image) {
+      try { checkImage(opts.image); } catch (e) { throw new ForklabError((e as Error).message); }
+    }
+    const uid = opts.uid ?? 0;
+    const gid = opts.gid ?? 0;
+    for (const [n, v] of [["uid", uid], ["gid", gid]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xFFFFFFFE) throw new ForklabError(`${n} must be an integer from 0 to 4294967294, got ${v}`);
+    }
+    if (opts.nprocLimit !== undefined && (!Number.isInteger(opts.nprocLimit) || opts.nprocLimit < 1)) {
+      throw new ForklabError(`nprocLimit must be a positive integer, got ${opts.nprocLimit}`);
+    }
+    this.checkIdle("spawn");
+    if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
+    const init = k.initproc, initLp = k.ONLY_LWP_IN_PROC(init);
+    const out: ProcOut = { p2: null };
+    const err = k.drive(fork1(k, initLp, (RFFDG | RFPROC | RFPGLOCK) >>> 0, out));
+    if (err) throw new ForklabError(`spawn: fork from init failed: ${errnoName(err)}`);
+    const p = out.p2!;
+    k.drive(start_forked_proc(k, initLp, p));
+    k.pgrps.enterpgrp(p, p.p_pid, true); // setsid()
+    if (uid !== 0 || gid !== 0) {
+      const cr = p.p_ucred!, ncr = crdup(k.uids, cr);
+      chgproccnt(cr.cr_ruidinfo, -1, 0);
+      k.uids.uidrop(ncr.cr_uidinfo); k.uids.uidrop(ncr.cr_ruidinfo);
+      ncr.cr_uidinfo = k.uids.uifind(uid); ncr.cr_ruidinfo = k.uids.uifind(uid);
+      ncr.cr_uid = ncr.cr_ruid = ncr.cr_svuid = uid;
+      ncr.cr_gid = ncr.cr_rgid = gid;
+      chgproccnt(ncr.cr_ruidinfo, 1, 0);
+      p.p_ucred = ncr;
+      crfree(k.uids, cr);
+    }
+    if (opts.nprocLimit !== undefined) {
+      plimit_modify(p, RLIMIT_NPROC, { rlim_cur: opts.nprocLimit, rlim_max: opts.nprocLimit });
+    }
+    const lp = k.ONLY_LWP_IN_PROC(p);
+    remrunqueue(k, lp);
+    k.switchin(lp);
+    if (opts.image) {
+      k.drive(kern_execve(k, lp, opts.image, opts.argv ?? [opts.image.name], opts.envp ?? [], null));
+      if (lp.mode !== "exited") setrunqueue(k, lp);
+    } else {
+      p.p_comm = (opts.comm ?? "bare").slice(0, 16);
+      // A stack page for the arguments of API syscalls.
+      const pm = p.p_vmspace!.vm_pmap;
+      k.core.enter(pm, USRSTACK - PAGE_SIZE, 3);
+      k.core.x.tf_set(lp.td, TF_ESP, USRSTACK - 2048);
+    }
+    return this.proc(p.p_pid);
+  }
+
+  /**
+   * Makes syscall `code` (a name such as "fork" or a number) on an LWP in user mode, with
+   * the arguments on its user stack, through the same int $0x80 entry a program uses.
+   * Returns the result, or {done: false} when the LWP went to sleep: run() the clock and
+   * read result() later.
+   */
+  syscall(target: number | { pid: number; tid?: number }, code: string | number, args: number[] = []): SyscallResult {
+    const k = this.kernel;
+    const lp = this.lwpOf(target);
+    const num = syscallNumber(code);
+    if (num === undefined) throw new ForklabError(`unknown syscall ${JSON.stringify(code)}`);
+    if (!Array.isArray(args) || args.length > 8 || args.some((a) => !Number.isInteger(a) || a < -0x80000000 || a > 0xFFFFFFFF)) {
+      throw new ForklabError("syscall arguments must be at most 8 integers that fit in 32 bits");
+    }
+    this.checkIdle("syscall");
+    if (lp.mode === "new") { remrunqueue(k, lp); k.switchin(lp); }
+    if (lp.mode !== "user" || lp.wchan) {
+      throw new ForklabError(`pid ${lp.lwp_proc.p_pid} tid ${lp.lwp_tid} is not in user mode (${lp.wchan ? `sleeping in "${lp.wmesg}"` : lp.mode})`);
+    }
+    if (lp.lwp_proc.image) throw new ForklabError(`pid ${lp.lwp_proc.p_pid} runs a program; syscall() drives bare processes`);
+    const p = lp.lwp_proc, x = k.core.x;
+    const esp = x.tf_get(lp.td, TF_ESP) >>> 0;
+    const bytes = new Uint8Array(4 * Math.max(1, args.length));
+    const dv = new DataView(bytes.buffer);
+    args.forEach((a, i) => dv.setUint32(4 * i, a >>> 0, true));
+    if (args.length && k.copyout(p, esp + 4, bytes)) throw new ForklabError(`pid ${p.p_pid}: its user stack at 0x${esp.toString(16)} is not writable`);
+    x.tf_set(lp.td, TF_EAX, num);
+    x.tf_set(lp.td, TF_ERR, 2);
+    lp.lastSyscall = null;
+    syscall2(k, lp);
+    if (!k.resume(lp)) return { done: false, wmesg: lp.wmesg };
+    return this.outcome(lp, num);
+  }
+
+  /** The result of the last syscall an LWP made through syscall() once it has finished. */
+  result(target: number | { pid: number; tid?: number }): SyscallResult {
+    const lp = this.lwpOf(target);
+    if (lp.mode === "kernel") return { done: false, wmesg: lp.wmesg };
+    return this.outcome(lp, lp.lastSyscall?.code ?? 0);
+  }
+
+  private outcome(lp: Lwp, code: number): SyscallResult {
+    const s = lp.lastSyscall;
+    if (!s) return { done: true, error: 0, errno: "", rv: [0, 0], value: 0 }; // exited
+    void code;
+    return { done: true, error: s.error, errno: s.error ? errnoName(s.error) : "", rv: s.rv, value: s.error ? -1 : s.rv[0] };
+  }
+
+  /** Runs the virtual machine; returns why it stopped and the tick it reached. */
+  run(opts: RunOptions = {}): { stop: "time" | "condition" | "idle"; ticks: number } {
+    const k = this.kernel;
+    let limit: number;
+    if (opts.ticks !== undefined) {
+      if (!Number.isInteger(opts.ticks) || opts.ticks < 0) throw new ForklabError(`ticks must be a non-negative integer, got ${opts.ticks}`);
+      limit = k.clock.ticks + opts.ticks;
+    } else if (opts.seconds !== undefined) {
+      if (!(opts.seconds >= 0) || !Number.isFinite(opts.seconds)) throw new ForklabError(`seconds must be a non-negative number, got ${opts.seconds}`);
+      limit = k.clock.ticks + Math.round(opts.seconds * k.tun.hz);
+    } else {
+      limit = k.clock.ticks + 3600 * k.tun.hz;
+    }
+    const stop = k.runUntil(limit, opts.until);
+    return { stop, ticks: k.clock.ticks };
+  }
+
+  /** One tick of virtual time. */
+  step(): void { this.run({ ticks: 1 }); }
+
+  // ---- reading state ----
+
+  proc(pid: number): ProcInfo {
+    const p = this.findProc(pid);
+    const k = this.kernel, vm = p.p_vmspace, cr = p.p_ucred;
+    return {
+      pid: p.p_pid, ppid: p.p_pptr ? p.p_pptr.p_pid : 0,
+      pgid: p.p_pgrp ? p.p_pgrp.pg_id : -1, sid: p.p_pgrp ? p.p_pgrp.pg_session.s_sid : -1,
+      comm: p.p_comm, stat: (STAT_NAMES[p.p_stat] || "SIDL") as ProcInfo["stat"], flag: p.p_flag,
+      flags: PROC_FLAGS.filter(([b]) => p.p_flag & b).map(([, n]) => n),
+      uid: cr ? cr.cr_uid : -1, ruid: cr ? cr.cr_ruid : -1, gid: cr ? cr.cr_gid : -1,
+      nthreads: p.p_nthreads, lasttid: p.p_lasttid, lock: p.p_lock, xstat: p.p_xstat,
+      sigparent: p.p_sigparent, acflag: p.p_acflag, start: p.p_start,
+      children: p.p_children.toArray().map((c) => c.p_pid),
+      tids: p.p_lwp_tree && p.p_stat !== 0 ? k.lwpsOf(p).map((l) => l.lwp_tid) : [],
+      hasProgram: p.image !== null,
+      vmspace: vm ? { refcnt: vm.vm_refcnt, resident: k.core.resident(vm.vm_pmap), dsize: vm.vm_dsize, ssize: vm.vm_ssize, cr3: k.core.cr3(vm.vm_pmap) } : null,
+      fdRefcnt: p.p_fd ? p.p_fd.fd_refcnt : 0,
+    };
+  }
+
+  /** Every process, live and zombie, by pid. */
+  procs(): ProcInfo[] {
+    const k = this.kernel;
+    const all = [...k.procs.allproc, ...k.procs.zombproc].map((p) => this.proc(p.p_pid));
+    return all.sort((a, b) => a.pid - b.pid);
+  }
+
+  lwps(pid: number): LwpInfo[] {
+    const p = this.findProc(pid), k = this.kernel;
+    return k.lwpsOf(p).map((lp) => ({
+      pid: p.p_pid, tid: lp.lwp_tid,
+      stat: lp.lwp_stat === LSRUN ? "LSRUN" : lp.lwp_stat === LSSLEEP ? "LSSLEEP" : lp.lwp_stat === LSSTOP ? "LSSTOP" : "none",
+      mode: lp.mode, wmesg: lp.wmesg, cpu: lp.cpu, td: lp.td, kstack: k.core.kstack(lp.td), flag: lp.lwp_flag,
+      sigmask: lp.lwp_sigmask, siglist: lp.lwp_siglist,
+    }));
+  }
+
+  /** The registers of an LWP (its trapframe in the core's memory). */
+  trapframe(target: number | { pid: number; tid?: number }): Record<string, number> {
+    return this.kernel.core.trapframe(this.lwpOf(target).td).toJSON();
+  }
+
+  /** The present user pages of a process's address space. */
+  mappings(pid: number): Mapping[] {
+    const p = this.findProc(pid), core = this.kernel.core;
+    if (!p.p_vmspace) return [];
+    return core.mappings(p.p_vmspace.vm_pmap).map(({ va, pte }) => ({
+      va, pte, pa: (pte & ~0xFFF) >>> 0, writable: (pte & PG_RW) !== 0 && (pte & PG_U) !== 0,
+      cow: (pte & PG_COW) !== 0, refcount: core.frameRefcount((pte & ~0xFFF) >>> 0),
+    }));
+  }
+
+  /** The vmmeter totals over all virtual CPUs (sysctl vm.stats.vm). */
+  counters(): VmmeterCounters {
+    const sum = new Vmmeter();
+    for (const c of this.kernel.cpus) sum.add(c.gd_cnt);
+    return { ...sum };
+  }
+  countersPerCpu(): VmmeterCounters[] { return this.kernel.cpus.map((c) => ({ ...c.gd_cnt })); }
+
+  /** Physical memory: frames free now, at boot (after the kernel's own tables), in all. */
+  memory(): { framesFree: number; framesTotal: number; framesFreeAtBoot: number } {
+    const c = this.kernel.core;
+    return { framesFree: c.framesFree(), framesTotal: c.framesTotal(), framesFreeAtBoot: c.bootFreeFrames };
+  }
+
+  /** What the kernel printed (kprintf), in order. */
+  messages(): string[] { return [...this.kernel.log]; }
+
+  /** sysctl-style reads: kern.maxproc, kern.maxprocperuid, kern.nprocs, kern.randompid, kern.hz, vm.stats.vm.v_*. */
+  sysctl(name: string): number {
+    const k = this.kernel;
+    switch (name) {
+      case "kern.maxproc": return k.tun.maxproc;
+      case "kern.maxprocperuid": return Math.floor(k.tun.maxproc * 9 / 10);
+      case "kern.nprocs": return k.nprocs;
+      case "kern.randompid": return k.tun.randompid;
+      case "kern.hz": return k.tun.hz;
+      case "hw.ncpu": return k.tun.ncpus;
+    }
+    const m = /^vm\.stats\.vm\.(v_\w+)$/.exec(name);
+    const counters = this.counters() as unknown as Record<string, number>;
+    if (m && m[1] in counters) return counters[m[1]];
+    throw new ForklabError(`unknown sysctl ${JSON.stringify(name)}`);
+  }
+
+  /** sysctl-style writes: kern.maxproc and kern.randompid. */
+  sysctlSet(name: string, value: number): void {
+    const k = this.kernel;
+    if (!Number.isInteger(value)) throw new ForklabError(`sysctl ${name} takes an integer, got ${value}`);
+    if (name === "kern.maxproc") {
+      if (value < 1 || value > 99998) throw new ForklabError(`kern.maxproc must be from 1 to 99998, got ${value}`);
+      k.tun.maxproc = value;
+    } else if (name === "kern.randompid") {
+      k.tun.randompid = clampRandompid(value);
+    } else {
+      throw new ForklabError(`sysctl ${JSON.stringify(name)} is read-only or unknown`);
+    }
+  }
+
+  /** Subscribes to events of one type (or "*"); returns the function that unsubscribes. */
+  on<T extends EventType | "*">(type: T, fn: (e: T extends EventType ? Extract<KernelEvent, { type: T }> : KernelEvent) => void): () => void {
+    return (this.kernel.events.on as (t: string, f: (e: KernelEvent) => void) => () => void).call(this.kernel.events, type, fn as (e: KernelEvent) => void);
+  }
+
+  /** The trace hash of every event so far (needs the `trace` option). */
+  traceHash(): string { return this.kernel.events.traceHash(); }
+
+  /** Posts a signal as the kernel would (psignal), to a process or one of its LWPs. */
+  signal(pid: number, sig: number, tid?: number): void {
+    const p = this.findProc(pid);
+    if (!Number.isInteger(sig) || sig < 1 || sig > NSIG) throw new ForklabError(`signal must be from 1 to ${NSIG}, got ${sig}`);
+    const lp = tid === undefined ? null : this.lwpOf({ pid, tid });
+    ksignal(this.kernel, p, sig, lp);
+  }
+
+  /** Maps `bytes` of fresh zeroed user memory in a bare process; returns its address. */
+  userAlloc(pid: number, bytes: number, prot = 3): number {
+    const p = this.findProc(pid);
+    if (!Number.isInteger(bytes) || bytes <= 0 || bytes > 64 * 1024 * 1024) throw new ForklabError(`userAlloc: bytes must be from 1 to 64 MiB, got ${bytes}`);
+    const top = this.arenaTop.get(p) ?? ARENA_BASE;
+    const end = top + Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    if (end > ARENA_END) throw new ForklabError(`userAlloc: pid ${pid}'s arena is full`);
+    for (let va = top; va < end; va += PAGE_SIZE) {
+      if (this.kernel.core.enter(p.p_vmspace!.vm_pmap, va, prot) < 0) throw new ForklabError("userAlloc: out of simulated memory");
+    }
+    this.arenaTop.set(p, end);
+    return top;
+  }
+  writeUser(pid: number, va: number, bytes: Uint8Array): void {
+    const p = this.findProc(pid);
+    if (this.kernel.copyout(p, va, bytes)) throw new ForklabError(`writeUser: 0x${va.toString(16)}+${bytes.length} is not writable user memory of pid ${pid}`);
+  }
+  readUser(pid: number, va: number, len: number): Uint8Array {
+    const p = this.findProc(pid);
+    const b = this.kernel.copyin(p, va, len);
+    if (!b) throw new ForklabError(`readUser: 0x${va.toString(16)}+${len} is not readable user memory of pid ${pid}`);
+    return b;
+  }
+  readWord(pid: number, va: number): number {
+    const b = this.readUser(pid, va, 4);
+    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  }
+  writeWord(pid: number, va: number, v: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v >>> 0, true);
+    this.writeUser(pid, va, b);
+  }
+
+  /** Puts a program in the filesystem at `path`, for execve. */
+  registerProgram(path: string, image: ProgramImage): void {
+    try { checkImage(image); } catch (e) { throw new ForklabError((e as Error).message); }
+    const k = this.kernel;
+    let vp = k.vfs.lookup(path);
+    if (typeof vp === "number") vp = k.vfs.create(path, 0o755);
+    if (typeof vp === "number") throw new ForklabError(`registerProgram: cannot create ${path}: ${errnoName(-vp)}`);
+    k.images.set(vp, image);
+  }
+
+  // ---- helpers ----
+
+  private findProc(pid: number): Proc {
+    if (!Number.isInteger(pid)) throw new ForklabError(`pid must be an integer, got ${pid}`);
+    const k = this.kernel;
+    const p = pfind(k, pid) ?? k.procs.zombproc.toArray().find((z) => z.p_pid === pid);
+    if (!p) throw new ForklabError(`no process with pid ${pid}`);
+    return p;
+  }
+
+  private lwpOf(target: number | { pid: number; tid?: number }): Lwp {
+    const { pid, tid } = typeof target === "number" ? { pid: target, tid: undefined } : target;
+    const p = this.findProc(pid);
+    if (p.p_stat === SZOMB) throw new ForklabError(`pid ${pid} is a zombie`);
+    if (p.p_stat === SIDL) throw new ForklabError(`pid ${pid} is still being created (SIDL)`);
+    const lwps = this.kernel.lwpsOf(p);
+    if (tid === undefined) {
+      if (lwps.length !== 1) throw new ForklabError(`pid ${pid} has ${lwps.length} LWPs: name one with {pid, tid}`);
+      return lwps[0];
+    }
+    const lp = lwps.find((l) => l.lwp_tid === tid);
+    if (!lp) throw new ForklabError(`pid ${pid} has no LWP with tid ${tid}`);
+    return lp;
+  }
+
+  private checkIdle(what: string): void {
+    if (this.kernel.running) throw new ForklabError(`${what}() cannot be called while run() is dispatching (from an event listener)`);
+  }
+}
+
+export { SACTIVE, RLIM_INFINITY, sysent };

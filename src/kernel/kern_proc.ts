@@ -1,0 +1,82 @@
+// allproc, zombproc and pid allocation (kern_proc.c 1.42, reference §6.3).
+import type { Kernel } from "./kernel.js";
+import type { Proc, Lwp, KGen } from "./proc.js";
+import { List } from "./queue.js";
+import { PID_MAX, SZOMB } from "./param.js";
+import { tsleep } from "./synch.js";
+
+export class ProcTables {
+  readonly allproc = new List<Proc>();
+  readonly zombproc = new List<Proc>();
+  readonly pidhash = new Map<number, Proc>();
+  /** proc_getnewpid_locked's statics. */
+  nextpid = 0;
+  pidchecked = 0;
+}
+
+/** kern.randompid's clamping (sysctl handler). */
+export function clampRandompid(v: number): number {
+  if (v < 0 || v > PID_MAX - 100) return PID_MAX - 100;
+  if (v < 2) return 0;
+  if (v < 100) return 100;
+  return v;
+}
+
+/** proc_add_allproc: assigns the pid and links p at the head of allproc and its hash chain. */
+export function proc_add_allproc(k: Kernel, p: Proc): void {
+  const random_offset = k.tun.randompid ? k.rng.next() % k.tun.randompid : 0;
+  p.p_pid = proc_getnewpid_locked(k, random_offset);
+  p.p_listNode = k.procs.allproc.insertHead(p);
+  k.procs.pidhash.set(p.p_pid, p);
+}
+
+/**
+ * proc_getnewpid_locked: the next pid after nextpid (+ random offset), wrapping at
+ * PID_MAX to >= 100, skipping every pid, pgrp id and session id in use on allproc and
+ * zombproc. `pidchecked` caches the free range above nextpid so most calls skip the scan.
+ */
+export function proc_getnewpid_locked(k: Kernel, random_offset: number): number {
+  const t = k.procs;
+  t.nextpid += 1 + random_offset;
+  retry: for (;;) {
+    if (t.nextpid >= PID_MAX) {
+      t.nextpid = t.nextpid % PID_MAX;
+      if (t.nextpid < 100) t.nextpid += 100;
+      t.pidchecked = 0;
+    }
+    if (t.nextpid >= t.pidchecked) {
+      t.pidchecked = PID_MAX;
+      for (const list of [t.allproc, t.zombproc]) {
+        for (const p of list) {
+          const ids = [p.p_pid, p.p_pgrp ? p.p_pgrp.pg_id : -1, p.p_pgrp ? p.p_pgrp.pg_session.s_sid : -1];
+          while (ids.includes(t.nextpid)) {
+            t.nextpid++;
+            if (t.nextpid >= t.pidchecked) continue retry;
+          }
+          for (const id of ids) if (id > t.nextpid && t.pidchecked > id) t.pidchecked = id;
+        }
+      }
+    }
+    return t.nextpid;
+  }
+}
+
+/** pfind: a live (non-zombie) process by pid. */
+export function pfind(k: Kernel, pid: number): Proc | undefined { return k.procs.pidhash.get(pid); }
+
+/** proc_move_allproc_zombie: waits for p_lock to drain, moves p to zombproc, sets SZOMB. */
+export function* proc_move_allproc_zombie(k: Kernel, lp: Lwp, p: Proc): KGen<void> {
+  while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap1", Math.max(1, Math.floor(k.clock.hz / 10)));
+  k.procs.allproc.remove(p.p_listNode!);
+  k.procs.pidhash.delete(p.p_pid);
+  p.p_listNode = k.procs.zombproc.insertHead(p);
+  p.p_stat = SZOMB;
+}
+
+/** proc_remove_zombie: waits for p_lock, unlinks p from zombproc and its parent's children. */
+export function* proc_remove_zombie(k: Kernel, lp: Lwp, p: Proc): KGen<void> {
+  while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap2", Math.max(1, Math.floor(k.clock.hz / 10)));
+  k.procs.zombproc.remove(p.p_listNode!);
+  p.p_listNode = null;
+  if (p.p_siblingNode) { p.p_pptr!.p_children.remove(p.p_siblingNode); p.p_siblingNode = null; }
+}

@@ -1,0 +1,103 @@
+// Process identity syscalls (kern_prot.c): pids, uids, process groups and sessions.
+import type { Kernel, SysMsg } from "./kernel.js";
+import type { Lwp, KGen } from "./proc.js";
+import { P_SUGID } from "./param.js";
+import { EPERM, ESRCH, EINVAL } from "./errno.js";
+import { crdup, crfree } from "./ucred.js";
+import { chgproccnt } from "./resource.js";
+import { pfind } from "./kern_proc.js";
+
+export function* sys_getpid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_pid;
+  msg.fds[1] = lp.lwp_proc.p_pptr ? lp.lwp_proc.p_pptr.p_pid : 0; // getpid returns the ppid in edx
+  return 0;
+}
+export function* sys_getppid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_pptr ? lp.lwp_proc.p_pptr.p_pid : 0;
+  return 0;
+}
+export function* sys_lwp_gettid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_tid;
+  return 0;
+}
+export function* sys_getuid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_ucred!.cr_ruid;
+  msg.fds[1] = lp.lwp_proc.p_ucred!.cr_uid; // getuid returns the euid in edx
+  return 0;
+}
+export function* sys_geteuid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_ucred!.cr_uid;
+  return 0;
+}
+export function* sys_getgid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_ucred!.cr_rgid;
+  msg.fds[1] = lp.lwp_proc.p_ucred!.cr_gid;
+  return 0;
+}
+export function* sys_getegid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_ucred!.cr_gid;
+  return 0;
+}
+
+/**
+ * setuid(uid): root sets the real, effective and saved uids, and the process count
+ * moves to the new real uid (chgproccnt); anyone else may only take its real or saved uid.
+ */
+export function* sys_setuid(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const p = lp.lwp_proc;
+  const uid = args[0] >>> 0;
+  const cr = p.p_ucred!;
+  if (uid !== cr.cr_ruid && uid !== cr.cr_svuid && cr.cr_uid !== 0) return EPERM;
+  const ncr = crdup(k.uids, cr);
+  if (cr.cr_uid === 0) {
+    if (uid !== cr.cr_ruid) {
+      chgproccnt(cr.cr_ruidinfo, -1, 0);
+      k.uids.uidrop(ncr.cr_ruidinfo);
+      ncr.cr_ruidinfo = k.uids.uifind(uid);
+      chgproccnt(ncr.cr_ruidinfo, 1, 0);
+      ncr.cr_ruid = uid;
+    }
+    ncr.cr_svuid = uid;
+  }
+  if (uid !== cr.cr_uid) {
+    k.uids.uidrop(ncr.cr_uidinfo);
+    ncr.cr_uidinfo = k.uids.uifind(uid);
+    ncr.cr_uid = uid;
+    p.p_flag |= P_SUGID;
+  }
+  p.p_ucred = ncr;
+  crfree(k.uids, cr);
+  return 0;
+}
+
+export function* sys_getpgrp(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_pgrp!.pg_id;
+  return 0;
+}
+
+/** setsid(): a new session and group led by the caller (EPERM for a group leader). */
+export function* sys_setsid(k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  const p = lp.lwp_proc;
+  if (p.p_pgrp!.pg_id === p.p_pid || k.pgrps.pgfind(p.p_pid)) return EPERM;
+  k.pgrps.enterpgrp(p, p.p_pid, true);
+  msg.fds[0] = p.p_pid;
+  return 0;
+}
+
+/** setpgid(pid, pgid): the caller or one of its children into a group of its session. */
+export function* sys_setpgid(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const cur = lp.lwp_proc;
+  let [pid, pgid] = args;
+  if ((pgid | 0) < 0) return EINVAL;
+  const target = pid === 0 ? cur : pfind(k, pid);
+  if (!target || (target !== cur && target.p_pptr !== cur)) return ESRCH;
+  if (target.p_pgrp!.pg_session !== cur.p_pgrp!.pg_session) return EPERM;
+  if (target.p_pgrp!.pg_session.s_leader === target) return EPERM;
+  if (pgid === 0) pgid = target.p_pid;
+  if (pgid !== target.p_pid) {
+    const pg = k.pgrps.pgfind(pgid);
+    if (!pg || pg.pg_session !== cur.p_pgrp!.pg_session) return EPERM;
+  }
+  k.pgrps.enterpgrp(target, pgid, false);
+  return 0;
+}

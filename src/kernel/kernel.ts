@@ -1,0 +1,368 @@
+// The kernel: global state (nprocs, allproc, the clock, the virtual CPUs), boot (proc0
+// and init, as init_main.c creates them), the dispatcher that runs LWPs in user mode and
+// in the kernel, and the helpers every kernel file uses (copyin/copyout through the
+// core's page tables, kprintf, KNOTE). The Node API is in api.ts on top of this.
+import { Core } from "../core/core.js";
+import type { Strategy } from "../core/core.js";
+import { Clock } from "./clock.js";
+import { Rng } from "./rng.js";
+import { VirtualCpu, setrunqueue, schedRun, type RunStop } from "./sched.js";
+import { SleepQueues, tsleep, wakeup } from "./synch.js";
+import { EventBus } from "./events.js";
+import { ProcTables } from "./kern_proc.js";
+import { PgrpTable } from "./pgrp.js";
+import { UidTable, chgproccnt, plimit_init0, type RlimitTunables } from "./resource.js";
+import { Vfs } from "./vfs.js";
+import { Proc, Lwp, Thread, type KGen } from "./proc.js";
+import { List } from "./queue.js";
+import { Ucred } from "./ucred.js";
+import { Sigacts, pendingUnmasked } from "./signal.js";
+import { fdinit_bootstrap } from "./filedesc.js";
+import { vmspace_alloc, inStackRegion } from "./vm.js";
+import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
+import { kern_wait, type WaitResult } from "./wait.js";
+import { exit1 } from "./exit.js";
+import { syscall2 } from "./syscall.js";
+import { userret } from "./trap.js";
+import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
+import {
+  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, W_EXITCODE, SIGSEGV, SIGBUS, SIGILL,
+  SIGFPE, PAGE_SIZE,
+} from "./param.js";
+import { ECHILD, EFAULT } from "./errno.js";
+import { KernelPanic } from "./panic.js";
+import type { ProgramImage } from "./image.js";
+import type { Vnode } from "./vfs.js";
+
+/** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
+export interface SysMsg { fds: [number, number] }
+
+export class Kernel {
+  readonly core: Core;
+  readonly tun: Tunables;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly cpus: VirtualCpu[];
+  readonly events: EventBus;
+  readonly sleepq = new SleepQueues();
+  readonly procs = new ProcTables();
+  readonly pgrps = new PgrpTable();
+  readonly uids = new UidTable();
+  readonly vfs = new Vfs();
+  /** nprocs: process 0 counts. */
+  nprocs = 1;
+  proc0!: Proc;
+  initproc!: Proc;
+  /** Wait channels the kernel sleeps on (their addresses in the C kernel). */
+  readonly forksleep = { name: "forksleep" };
+  readonly vmPagesNeeded = { name: "vm_pages_needed" };
+  /** fork_list: the at_fork callouts. */
+  readonly fork_list: ForklistFn[] = [];
+  /** fork1's static lastfail/curfail for ppsratecheck. */
+  readonly forkRate = { lasttime: 0, curpps: 0 };
+  /** usched_mastermask: all CPUs. */
+  usched_mastermask = -1;
+  /** Every LWP by its core thread handle. */
+  readonly lwps = new Map<number, Lwp>();
+  /** kprintf output, in order. */
+  readonly log: string[] = [];
+  /** kern.maxfilesperproc: maxfiles (2 * maxproc) * 9 / 10. */
+  get maxfilesperproc(): number { return Math.floor(this.tun.maxproc * 2 * 9 / 10); }
+  /** What setrlimit caps limits with. */
+  rlimitTunables(): RlimitTunables {
+    return {
+      maxdsiz: 512 * 1024 * 1024, maxssiz: 64 * 1024 * 1024, maxfilesperproc: this.maxfilesperproc,
+      maxprocperuid: Math.floor(this.tun.maxproc * 9 / 10), maxposixlocksperuid: this.tun.maxproc * 2,
+    };
+  }
+  /** True while run() is dispatching (API calls that dispatch themselves are refused). */
+  running = false;
+  private readonly nthreadsChans = new WeakMap<Proc, object>();
+
+  constructor(opts: KernelOptions = {}) {
+    this.tun = resolveTunables(opts);
+    this.core = Core.create({ physBytes: this.tun.physBytes });
+    this.clock = new Clock(this.tun.hz);
+    this.rng = new Rng(this.tun.seed);
+    this.events = new EventBus({ clock: () => this.clock.ticks, trace: this.tun.trace });
+    this.cpus = Array.from({ length: this.tun.ncpus }, (_, i) => new VirtualCpu(i));
+    for (const c of this.cpus) c.budget = this.tun.cyclesPerTick;
+    this.boot();
+  }
+
+  get strategy(): Strategy { return this.tun.strategy; }
+
+  // ---- boot: proc0 and init (init_main.c) ----
+
+  private boot(): void {
+    const p0 = new Proc(new List<Proc>());
+    this.proc0 = p0;
+    p0.p_pid = 0;
+    p0.p_comm = "swapper";
+    p0.p_stat = SACTIVE;
+    p0.p_flag = P_SYSTEM;
+    const ui0 = this.uids.uifind(0);
+    p0.p_ucred = new Ucred(0, 0, 0, 0, 0, ui0, this.uids.uihold(ui0));
+    chgproccnt(p0.p_ucred.cr_ruidinfo, 1, 0);
+    p0.p_sigacts = Sigacts.initial();
+    p0.p_limit = plimit_init0(this.tun.maxproc);
+    fdinit_bootstrap(p0, this.vfs.root);
+    const vm0 = vmspace_alloc(this);
+    if (!vm0) throw new KernelPanic("no memory for proc0's vmspace");
+    vm0.vm_ssize = 1; // init_main.c
+    p0.p_vmspace = vm0;
+    p0.p_listNode = this.procs.allproc.insertHead(p0);
+    this.procs.pidhash.set(0, p0);
+    this.pgrps.enterpgrp(p0, 0, true);
+    p0.p_lwp_tree = this.core.lwpTreeAlloc();
+    const lp0 = new Lwp(p0);
+    const td0 = this.core.threadAlloc();
+    if (td0 < 0) throw new KernelPanic("no memory for thread0's stack");
+    lp0.lwp_thread = new Thread(td0);
+    lp0.lwp_thread.td_lwp = lp0;
+    lp0.lwp_thread.td_proc = p0;
+    lp0.lwp_vmspace = vm0;
+    lp0.lwp_tid = 0;
+    this.core.lwpInsert(p0.p_lwp_tree, td0, 0);
+    p0.p_lasttid = 0;
+    p0.p_nthreads = 1;
+    lp0.mode = "kernel"; // the swapper: never scheduled
+    this.lwps.set(td0, lp0);
+
+    // create_init: fork1(lwp0, RFFDG | RFPROC) — counted as a kthread fork (p1 == &proc0).
+    const out: ProcOut = { p2: null };
+    const err = this.drive(fork1(this, lp0, RFFDG | RFPROC, out));
+    if (err) throw new KernelPanic(`fork of init failed: errno ${err}`);
+    const init = out.p2!;
+    this.initproc = init;
+    init.p_flag |= P_SYSTEM;
+    init.p_comm = "init";
+    const lp1 = this.ONLY_LWP_IN_PROC(init);
+    lp1.lwp_thread.td_comm = "init";
+    this.drive(start_forked_proc(this, lp0, init));
+    this.pgrps.enterpgrp(init, init.p_pid, true); // init's setsid()
+    // init's main loop: reap whatever is given to it. It runs in the kernel (forklab has
+    // no /sbin/init binary), so it never takes the fork_return path.
+    this.core.cpuSwitchin(lp1.td);
+    lp1.mode = "kernel";
+    lp1.kgen = this.initMain(lp1);
+  }
+
+  private *initMain(lp: Lwp): KGen<number> {
+    const res: WaitResult = { pid: 0, status: 0 };
+    for (;;) {
+      const err = yield* kern_wait(this, lp, WAIT_ANY, 0, res);
+      if (err === ECHILD) yield* tsleep(this, lp, this.initproc, 0, "wait", 0);
+    }
+  }
+
+  /** Runs a kernel generator that must not sleep (boot-time and API-time work). */
+  drive<T>(g: KGen<T>): T {
+    const r = g.next();
+    if (!r.done) throw new KernelPanic("a path that must not sleep went to sleep");
+    return r.value;
+  }
+
+  // ---- the dispatcher ----
+
+  /**
+   * Runs lp on cpu for at most `slice` cycles; returns the cycles used. A new LWP is
+   * switched in (fork_return), an LWP in the kernel resumes its syscall, an LWP in user
+   * mode runs its program until it traps, sleeps or the slice ends.
+   */
+  dispatch(lp: Lwp, cpu: VirtualCpu, slice: number): number {
+    const cost = this.tun.cost;
+    let used = 0;
+    if (lp.mode === "new") {
+      this.switchin(lp);
+      used += cost.switch;
+    }
+    while (used < slice) {
+      if (lp.mode === "kernel") {
+        if (!this.resume(lp)) return used;      // went to sleep
+        if (this.exited(lp)) return used;
+        continue;
+      }
+      if (lp.mode !== "user") return used;
+      if (pendingUnmasked(lp)) { this.enterKernel(lp, userret(this, lp)); continue; }
+      if (!lp.lwp_proc.image) return used; // a bare process waits for API calls
+      const r = this.core.run(lp.td, lp.lwp_proc.p_vmspace!.vm_pmap, slice - used);
+      used += r.retired;
+      switch (r.stop) {
+        case "budget":
+          break;
+        case "syscall":
+          used += cost.syscall;
+          syscall2(this, lp);
+          break;
+        case "fault":
+          cpu.gd_cnt.v_trap++;
+          if (!this.userFault(lp, r.faultVa!, r.faultErr!)) {
+            this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (r.faultErr! & 1) ? SIGBUS : SIGSEGV)));
+          }
+          break;
+        case "illegal":
+          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGILL)));
+          break;
+        case "halt": // hlt at CPL 3 is a protection fault: T_PROTFLT gives SIGBUS
+          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGBUS)));
+          break;
+        case "divide":
+          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGFPE)));
+          break;
+      }
+    }
+    if (lp.mode === "user" || lp.mode === "kernel") setrunqueue(this, lp);
+    return used;
+  }
+
+  /** trap_pfault for a user fault: copy-on-write, or stack growth; false means a signal. */
+  private userFault(lp: Lwp, va: number, err: number): boolean {
+    const vm = lp.lwp_proc.p_vmspace!;
+    const r = this.core.fault(vm.vm_pmap, va, err);
+    const resolved = r === 0
+      || ((err & 1) === 0 && inStackRegion(vm, va) && this.core.enter(vm.vm_pmap, Math.floor(va / PAGE_SIZE) * PAGE_SIZE, 3) === 0);
+    if (r === 0) this.cpus[lp.cpu].gd_cnt.v_cow_faults++;
+    if (this.events.wants("fault")) this.events.emit({ type: "fault", pid: lp.lwp_proc.p_pid, va, err, resolved });
+    return resolved;
+  }
+
+  /** The first switch-in of a forked LWP: the core runs the handler cpu_fork installed. */
+  switchin(lp: Lwp): void {
+    this.core.cpuSwitchin(lp.td);
+    this.cpus[lp.cpu].gd_cnt.v_swtch++;
+    lp.lwp_thread.td_pri = TDPRI_USER_NORM; // generic_lwp_return
+    lp.mode = "user";
+  }
+
+  /** Whether lp has ended (a check that reads lp.mode afresh after a kernel path ran). */
+  exited(lp: Lwp): boolean { return lp.mode === "exited"; }
+
+  /** Starts a kernel path on lp (a trap's consequences) and marks it in the kernel. */
+  enterKernel(lp: Lwp, g: KGen<unknown>): void {
+    lp.mode = "kernel";
+    lp.kgen = (function* () { yield* g; return 0; })();
+  }
+
+  /** Resumes lp's kernel path; true when it finished (lp is back in user mode or gone). */
+  resume(lp: Lwp): boolean {
+    const r = lp.kgen!.next(lp.wakeResult);
+    lp.wakeResult = 0;
+    if (!r.done) return false;
+    lp.kgen = null;
+    if (lp.mode === "kernel") lp.mode = "user";
+    return true;
+  }
+
+  /** Runs the machine (see api.ts for the public form). */
+  runUntil(untilTick: number, until?: () => boolean): RunStop {
+    if (this.running) throw new Error("the kernel is already running (run() called from an event listener?)");
+    this.running = true;
+    try {
+      return schedRun(this, { untilTick, until });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  // ---- helpers the kernel files use ----
+
+  kprintf(text: string): void {
+    this.log.push(text);
+    if (this.events.wants("kprintf")) this.events.emit({ type: "kprintf", text });
+  }
+
+  /** KNOTE(&p->p_klist, hint): everyone listening on p hears the hint. */
+  KNOTE(p: Proc, hint: number): void {
+    for (const fn of p.p_klist) fn(hint >>> 0);
+  }
+
+  /** The ident for &p->p_nthreads. */
+  nthreadsChan(p: Proc): object {
+    let c = this.nthreadsChans.get(p);
+    if (!c) this.nthreadsChans.set(p, (c = { p_nthreads: p }));
+    return c;
+  }
+
+  /** wakeup(&vm_pages_needed): frames were freed. */
+  wakeupMemory(): void { wakeup(this, this.vmPagesNeeded); }
+
+  /** The LWPs of p in tid order (its RB tree). */
+  lwpsOf(p: Proc): Lwp[] {
+    const x = this.core.x, out: Lwp[] = [];
+    for (let td = x.lwp_first(p.p_lwp_tree); td > 0; td = x.lwp_next(td)) out.push(this.lwps.get(td)!);
+    return out;
+  }
+
+  /** ONLY_LWP_IN_PROC: panics unless p has exactly one LWP. */
+  ONLY_LWP_IN_PROC(p: Proc): Lwp {
+    if (p.p_nthreads !== 1) throw new KernelPanic(`ONLY_LWP_IN_PROC: pid ${p.p_pid} has ${p.p_nthreads} LWPs`);
+    return this.lwps.get(this.core.x.lwp_first(p.p_lwp_tree))!;
+  }
+
+  // copyin/copyout through p's page tables. Errors are positive errno values.
+  copyin(p: Proc, uva: number, len: number): Uint8Array | null {
+    return this.core.copyin(p.p_vmspace!.vm_pmap, uva >>> 0, len);
+  }
+  copyout(p: Proc, uva: number, bytes: Uint8Array): number {
+    return this.core.copyout(p.p_vmspace!.vm_pmap, uva >>> 0, bytes) === 0 ? 0 : EFAULT;
+  }
+  copyinWord(p: Proc, uva: number): number | null {
+    return this.core.readWord(p.p_vmspace!.vm_pmap, uva >>> 0);
+  }
+  copyoutWord(p: Proc, uva: number, v: number): number {
+    return this.core.writeWord(p.p_vmspace!.vm_pmap, uva >>> 0, v) === 0 ? 0 : EFAULT;
+  }
+  /** The syscall's argument words from the user stack; null on EFAULT. */
+  copyinArgs(p: Proc, uva: number, n: number): number[] | null {
+    const x = this.core.x, pm = p.p_vmspace!.vm_pmap, out = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = x.copyin_word(pm, (uva + 4 * i) | 0) >>> 0;
+      if (x.core_last_error() !== 0) return null;
+    }
+    return out;
+  }
+  /** A NUL-terminated user string: null on EFAULT, undefined when longer than max. */
+  copyinstr(p: Proc, uva: number, max: number): string | null | undefined {
+    const bytes: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const w = this.copyinWord(p, (uva + i) >>> 0);
+      if (w === null) {
+        // The last bytes before an unmapped page: read them one at a time.
+        const b = this.copyin(p, (uva + i) >>> 0, 1);
+        if (!b) return null;
+        if (b[0] === 0) return new TextDecoder().decode(new Uint8Array(bytes));
+        bytes.push(b[0]);
+        continue;
+      }
+      const b0 = w & 0xff;
+      if (b0 === 0) return new TextDecoder().decode(new Uint8Array(bytes));
+      bytes.push(b0);
+    }
+    return undefined;
+  }
+
+  /** Finds the program a path names: its image, or an errno. */
+  lookupProgram(p: Proc, path: string): { image: ProgramImage; vnode: Vnode } | number {
+    const cwd = p.p_fd?.fd_cdir ?? this.vfs.root;
+    const vp = this.vfs.lookup(path, cwd);
+    if (typeof vp === "number") return -vp;
+    return this.imageOf(vp);
+  }
+
+  /** The program image behind a vnode (registered, or parsed by the loader); an errno if none. */
+  imageOf(vp: Vnode): { image: ProgramImage; vnode: Vnode } | number {
+    const img = this.images.get(vp);
+    if (img) return { image: img, vnode: vp };
+    if (this.imageLoader) {
+      const r = this.imageLoader(vp);
+      if (typeof r === "number") return r;
+      return { image: r, vnode: vp };
+    }
+    return 8; // ENOEXEC
+  }
+  /** Images registered for vnodes (registerProgram). */
+  readonly images = new WeakMap<Vnode, ProgramImage>();
+  /** Turns a file's bytes into an image (the ELF loader installs itself here). */
+  imageLoader: ((vp: Vnode) => ProgramImage | number) | null = null;
+}

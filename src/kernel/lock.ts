@@ -1,0 +1,100 @@
+// lockmgr (kern_lock.c 1.27: shared, exclusive, release; waiters sleep for real), spinlocks
+// and critical sections. Each checks its own use and panics on misuse, so a broken kernel
+// path fails loudly in tests instead of silently.
+import type { Kernel } from "./kernel.js";
+import type { Lwp, Thread, KGen } from "./proc.js";
+import { LK_SHARED, LK_EXCLUSIVE, LK_RELEASE, LK_TYPE_MASK, LK_NOWAIT } from "./param.js";
+import { EBUSY } from "./errno.js";
+import { KernelPanic } from "./panic.js";
+import { tsleep, wakeup } from "./synch.js";
+
+export class Lockmgr {
+  sharecount = 0;
+  exclusivecount = 0;
+  holder: Thread | null = null;
+  waitcount = 0;
+  /** Threads holding it shared (to check releases; the kernel keeps only a count). */
+  private sharers = new Map<Thread, number>();
+  constructor(readonly name: string) {}
+  isHeld(): boolean { return this.sharecount > 0 || this.exclusivecount > 0; }
+  heldShared(td: Thread): boolean { return (this.sharers.get(td) ?? 0) > 0; }
+  /** @internal */ addSharer(td: Thread, d: number): void {
+    const n = (this.sharers.get(td) ?? 0) + d;
+    if (n === 0) this.sharers.delete(td); else this.sharers.set(td, n);
+  }
+}
+
+/** lockmgr(lkp, flags) for LK_SHARED, LK_EXCLUSIVE and LK_RELEASE. Returns 0 or EBUSY (LK_NOWAIT). */
+export function* lockmgr(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): KGen<number> {
+  const td = lp.lwp_thread;
+  switch (flags & LK_TYPE_MASK) {
+    case LK_SHARED:
+      if (lkp.holder === td) throw new KernelPanic(`lockmgr: ${lkp.name}: shared request by its exclusive holder (downgrade is not modeled)`);
+      while (lkp.exclusivecount > 0) {
+        if (flags & LK_NOWAIT) return EBUSY;
+        yield* waitFor(k, lp, lkp);
+      }
+      lkp.sharecount++;
+      lkp.addSharer(td, 1);
+      td.td_locks++;
+      return 0;
+    case LK_EXCLUSIVE:
+      if (lkp.holder === td) throw new KernelPanic(`lockmgr: ${lkp.name}: locking against myself`);
+      while (lkp.exclusivecount > 0 || lkp.sharecount > 0) {
+        if (flags & LK_NOWAIT) return EBUSY;
+        yield* waitFor(k, lp, lkp);
+      }
+      lkp.exclusivecount = 1;
+      lkp.holder = td;
+      td.td_locks++;
+      return 0;
+    case LK_RELEASE:
+      if (lkp.exclusivecount > 0) {
+        if (lkp.holder !== td) throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases an exclusive lock it does not hold`);
+        lkp.exclusivecount = 0;
+        lkp.holder = null;
+      } else if (lkp.sharecount > 0 && lkp.heldShared(td)) {
+        lkp.sharecount--;
+        lkp.addSharer(td, -1);
+      } else {
+        throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases a lock it does not hold`);
+      }
+      td.td_locks--;
+      if (lkp.waitcount > 0) wakeup(k, lkp);
+      return 0;
+    default:
+      throw new KernelPanic(`lockmgr: ${lkp.name}: unsupported request ${flags & LK_TYPE_MASK}`);
+  }
+}
+
+function* waitFor(k: Kernel, lp: Lwp, lkp: Lockmgr): KGen<void> {
+  if (k.events.wants("lock")) {
+    k.events.emit({ type: "lock", pid: lp.lwp_proc.p_pid, tid: lp.lwp_tid, lock: lkp.name, sharecount: lkp.sharecount, exclusive: lkp.exclusivecount > 0 });
+  }
+  lkp.waitcount++;
+  yield* tsleep(k, lp, lkp, 0, lkp.name, 0);
+  lkp.waitcount--;
+}
+
+/** A spinlock never sleeps; the checks catch double locking, foreign unlocks and sleeping under one. */
+export class Spinlock {
+  owner: Thread | null = null;
+  constructor(readonly name: string) {}
+}
+export function spin_lock(td: Thread, s: Spinlock): void {
+  if (s.owner) throw new KernelPanic(`spin_lock: ${s.name} already held${s.owner === td ? " by this thread" : ""}`);
+  s.owner = td;
+  td.td_spinlocks++;
+}
+export function spin_unlock(td: Thread, s: Spinlock): void {
+  if (s.owner !== td) throw new KernelPanic(`spin_unlock: ${s.name} not held by this thread`);
+  s.owner = null;
+  td.td_spinlocks--;
+}
+
+/** crit_enter/crit_exit: nesting counted per thread; tsleep inside one panics. */
+export function crit_enter(td: Thread): void { td.td_critcount++; }
+export function crit_exit(td: Thread): void {
+  if (td.td_critcount <= 0) throw new KernelPanic("crit_exit: not in a critical section");
+  td.td_critcount--;
+}

@@ -1,0 +1,54 @@
+// sys/queue.h LIST semantics (insert at head, insert after, O(1) remove), because the
+// order the kernel walks children, process-group members and allproc is observable:
+// kern_wait reaps the first zombie it meets, and exit1 reparents in list order.
+
+export interface ListNode<T> {
+  readonly value: T;
+  next: ListNode<T> | null;
+  prev: ListNode<T> | null;
+  list: List<T> | null;
+}
+
+export class List<T> {
+  first: ListNode<T> | null = null;
+  length = 0;
+
+  /** LIST_INSERT_HEAD */
+  insertHead(value: T): ListNode<T> {
+    const n: ListNode<T> = { value, next: this.first, prev: null, list: this };
+    if (this.first) this.first.prev = n;
+    this.first = n;
+    this.length++;
+    return n;
+  }
+
+  /** LIST_INSERT_AFTER */
+  insertAfter(after: ListNode<T>, value: T): ListNode<T> {
+    if (after.list !== this) throw new Error("List.insertAfter: node is not on this list");
+    const n: ListNode<T> = { value, next: after.next, prev: after, list: this };
+    if (after.next) after.next.prev = n;
+    after.next = n;
+    this.length++;
+    return n;
+  }
+
+  /** LIST_REMOVE */
+  remove(n: ListNode<T>): void {
+    if (n.list !== this) throw new Error("List.remove: node is not on this list");
+    if (n.prev) n.prev.next = n.next; else this.first = n.next;
+    if (n.next) n.next.prev = n.prev;
+    n.next = n.prev = null;
+    n.list = null;
+    this.length--;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let n = this.first; n; ) {
+      const next = n.next; // the body may remove n
+      yield n.value;
+      n = next;
+    }
+  }
+
+  toArray(): T[] { return [...this]; }
+}

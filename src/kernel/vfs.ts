@@ -1,0 +1,178 @@
+// A small in-memory filesystem: just enough vnodes for descriptors to be observed across
+// fork (shared offsets, reference counts, cwd). Regular files hold bytes that grow on
+// write; directories hold named children. Everything is deterministic: inode numbers are
+// handed out in creation order.
+//
+// v_usecount counts active references (open files, cwd/root/jail dirs of descriptor
+// tables), as in the kernel; a directory entry holds none. Lookups return unreferenced
+// vnodes: whoever keeps one calls vref.
+import { EEXIST, EFBIG, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR } from "./errno.js";
+
+// enum vtype (sys/sys/vnode.h); only these two exist here.
+export const VREG = 1;
+export const VDIR = 2;
+export type VType = typeof VREG | typeof VDIR;
+
+export const MAXPATHLEN = 1024;
+export const NAME_MAX = 255;
+/** Largest file this in-memory filesystem holds; a write past it fails with EFBIG. */
+export const VFS_MAXFILESIZE = 16 * 1024 * 1024;
+
+export class Vnode {
+  v_usecount = 0;
+  /** File size in bytes (regular files). */
+  v_size = 0;
+  /** Backing store of a regular file; bytes past v_size are zero. */
+  v_data: Uint8Array = new Uint8Array(0);
+  /** Children of a directory, null for a regular file. */
+  readonly v_children: Map<string, Vnode> | null;
+  /** The containing directory; the root is its own parent. */
+  readonly v_parent: Vnode;
+
+  constructor(
+    readonly v_type: VType,
+    readonly v_ino: number,
+    /** Permission bits (after the creator's umask). */
+    readonly v_mode: number,
+    /** Name in the parent; "" for the root. */
+    readonly v_name: string,
+    parent: Vnode | null,
+  ) {
+    this.v_children = v_type === VDIR ? new Map() : null;
+    this.v_parent = parent ?? this;
+  }
+}
+
+export function vref(vp: Vnode): void {
+  vp.v_usecount++;
+}
+
+export function vrele(vp: Vnode): void {
+  if (vp.v_usecount <= 0) {
+    throw new Error(`vrele: vnode ${vp.v_ino} (${vn_fullpath(vp)}) has no references to drop`);
+  }
+  vp.v_usecount--;
+}
+
+/** The absolute path of a vnode, from its names up to the root. */
+export function vn_fullpath(vp: Vnode): string {
+  const names: string[] = [];
+  for (let v = vp; v.v_parent !== v; v = v.v_parent) names.push(v.v_name);
+  return "/" + names.reverse().join("/");
+}
+
+/** Where a path leads: the directory holding the last component, and the vnode if it exists. */
+export interface Namei {
+  dvp: Vnode;
+  /** The last component; "" when the path names the start directory itself ("/", "."). */
+  name: string;
+  vp: Vnode | null;
+  /** The path ended in "/", so it must name a directory. */
+  trailingSlash: boolean;
+}
+
+export class Vfs {
+  readonly root: Vnode;
+  private nextIno = 2; // the root is inode 2, as on UFS
+
+  constructor() {
+    this.root = new Vnode(VDIR, this.nextIno++, 0o755, "", null);
+  }
+
+  /**
+   * Resolve every component but the last. Absolute paths start at `root` (a chroot's
+   * directory), relative ones at `cwd`; ".." never climbs above `root`.
+   */
+  namei(path: string, cwd: Vnode = this.root, root: Vnode = this.root): Namei | number {
+    if (typeof path !== "string") throw new Error(`namei: path must be a string, got ${typeof path}`);
+    if (path.length === 0) return -ENOENT;
+    if (path.length >= MAXPATHLEN) return -ENAMETOOLONG;
+    const comps = path.split("/").filter((c) => c.length > 0);
+    const trailingSlash = path.endsWith("/");
+    let dvp = path.startsWith("/") ? root : cwd;
+    if (dvp.v_type !== VDIR) throw new Error(`namei: start vnode ${dvp.v_ino} is not a directory`);
+    for (let i = 0; i < comps.length; i++) {
+      const c = comps[i]!;
+      if (c.length > NAME_MAX) return -ENAMETOOLONG;
+      const last = i === comps.length - 1;
+      let next: Vnode | null;
+      if (c === ".") next = dvp;
+      else if (c === "..") next = dvp === root ? dvp : dvp.v_parent;
+      else next = dvp.v_children!.get(c) ?? null;
+      if (last) {
+        if (c === "." || c === "..") return { dvp: next!, name: "", vp: next, trailingSlash };
+        if (next !== null && trailingSlash && next.v_type !== VDIR) return -ENOTDIR;
+        return { dvp, name: c, vp: next, trailingSlash };
+      }
+      if (next === null) return -ENOENT;
+      if (next.v_type !== VDIR) return -ENOTDIR;
+      dvp = next;
+    }
+    return { dvp, name: "", vp: dvp, trailingSlash };
+  }
+
+  /** The vnode a path names, or -ENOENT / -ENOTDIR / -ENAMETOOLONG. */
+  lookup(path: string, cwd: Vnode = this.root, root: Vnode = this.root): Vnode | number {
+    const nd = this.namei(path, cwd, root);
+    if (typeof nd === "number") return nd;
+    return nd.vp ?? -ENOENT;
+  }
+
+  /** Make a directory; -EEXIST if the name is taken. */
+  mkdir(path: string, mode = 0o755, cwd: Vnode = this.root, root: Vnode = this.root): Vnode | number {
+    const nd = this.namei(path, cwd, root);
+    if (typeof nd === "number") return nd;
+    if (nd.vp !== null) return -EEXIST;
+    return this.enter(nd.dvp, nd.name, VDIR, mode);
+  }
+
+  /** Make an empty regular file; -EEXIST if the name is taken, -EISDIR for "name/". */
+  create(path: string, mode = 0o644, cwd: Vnode = this.root, root: Vnode = this.root): Vnode | number {
+    const nd = this.namei(path, cwd, root);
+    if (typeof nd === "number") return nd;
+    if (nd.vp !== null) return -EEXIST;
+    if (nd.trailingSlash) return -EISDIR;
+    return this.enter(nd.dvp, nd.name, VREG, mode);
+  }
+
+  /** Add a new vnode under dvp (the name must be free; namei said so). */
+  enter(dvp: Vnode, name: string, type: VType, mode: number): Vnode {
+    const children = dvp.v_children;
+    if (children === null) throw new Error(`enter: vnode ${dvp.v_ino} is not a directory`);
+    if (name === "" || name.includes("/") || children.has(name)) {
+      throw new Error(`enter: bad or taken name ${JSON.stringify(name)} in ${vn_fullpath(dvp)}`);
+    }
+    const vp = new Vnode(type, this.nextIno++, mode, name, dvp);
+    children.set(name, vp);
+    return vp;
+  }
+}
+
+/** Bytes [off, off+n) of a regular file, cut at its end. */
+export function vn_read(vp: Vnode, off: number, n: number): Uint8Array {
+  if (vp.v_type !== VREG) throw new Error(`vn_read: vnode ${vp.v_ino} is not a regular file`);
+  const end = Math.min(vp.v_size, off + n);
+  return off >= end ? new Uint8Array(0) : vp.v_data.slice(off, end);
+}
+
+/** Write at off, growing the file; a gap past the old end reads as zeros. 0 or -EFBIG. */
+export function vn_write(vp: Vnode, off: number, bytes: Uint8Array): number {
+  if (vp.v_type !== VREG) throw new Error(`vn_write: vnode ${vp.v_ino} is not a regular file`);
+  const end = off + bytes.length;
+  if (end > VFS_MAXFILESIZE) return -EFBIG;
+  if (end > vp.v_data.length) {
+    const grown = new Uint8Array(Math.min(VFS_MAXFILESIZE, Math.max(end, vp.v_data.length * 2)));
+    grown.set(vp.v_data.subarray(0, vp.v_size));
+    vp.v_data = grown;
+  }
+  vp.v_data.set(bytes, off);
+  if (end > vp.v_size) vp.v_size = end;
+  return 0;
+}
+
+/** Cut a regular file to length 0 (O_TRUNC). */
+export function vn_truncate(vp: Vnode): void {
+  if (vp.v_type !== VREG) throw new Error(`vn_truncate: vnode ${vp.v_ino} is not a regular file`);
+  vp.v_data.fill(0, 0, vp.v_size);
+  vp.v_size = 0;
+}

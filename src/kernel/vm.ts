@@ -1,0 +1,126 @@
+// struct vmspace and vm_fork (vm_glue.c 1.55, vm_map.c 1.56). A vmspace is reference
+// counted (RFMEM and vfork share it) and owns one core address space (pmap). Forking it
+// calls the core's pmap_fork with the kernel's configured strategy.
+import type { Kernel } from "./kernel.js";
+import type { Lwp, Proc, KGen } from "./proc.js";
+import { RFMEM, RFPROC, SGROWSIZ, MAXSSIZ, USRSTACK, PAGE_SIZE } from "./param.js";
+import { ENOMEM } from "./errno.js";
+import { tsleep } from "./synch.js";
+import { KernelPanic } from "./panic.js";
+
+export class Vmspace {
+  vm_refcnt = 1;
+  vm_exitingcnt = 0;
+  // The copy region (vm_startcopy .. vm_endcopy); sizes in pages.
+  vm_rssize = 0;
+  vm_swrss = 0;
+  vm_tsize = 0;
+  vm_dsize = 0;
+  vm_ssize = 0;
+  vm_taddr = 0;
+  vm_daddr = 0;
+  vm_maxsaddr = 0;
+  vm_minsaddr = 0;
+  constructor(readonly vm_pmap: number) {}
+
+  copyRegion(from: Vmspace): void {
+    this.vm_rssize = from.vm_rssize; this.vm_swrss = from.vm_swrss; this.vm_tsize = from.vm_tsize;
+    this.vm_dsize = from.vm_dsize; this.vm_ssize = from.vm_ssize; this.vm_taddr = from.vm_taddr;
+    this.vm_daddr = from.vm_daddr; this.vm_maxsaddr = from.vm_maxsaddr; this.vm_minsaddr = from.vm_minsaddr;
+  }
+}
+
+/** vmspace_alloc: an empty address space, or null when no frame is left for a page directory. */
+export function vmspace_alloc(k: Kernel): Vmspace | null {
+  const pm = k.core.pmapCreate();
+  return pm < 0 ? null : new Vmspace(pm);
+}
+
+/** vmspace_fork: a copy of vm1 made by the core with the configured strategy; null on ENOMEM. */
+export function vmspace_fork(k: Kernel, vm1: Vmspace): Vmspace | null {
+  const pm = k.core.fork(vm1.vm_pmap, k.tun.strategy);
+  if (pm < 0) return null;
+  const vm2 = new Vmspace(pm);
+  vm2.copyRegion(vm1);
+  return vm2;
+}
+
+/** sysref_get */
+export function vmspace_hold(vm: Vmspace): Vmspace { vm.vm_refcnt++; return vm; }
+
+/**
+ * sysref_put: the last reference terminates the vmspace, unless exiting processes still
+ * count on it (vm_exitingcnt): then the last reaper's vmspace_exitfree does.
+ */
+export function vmspace_free(k: Kernel, vm: Vmspace): void {
+  if (vm.vm_refcnt <= 0) throw new KernelPanic(`vmspace_free: refcnt ${vm.vm_refcnt}`);
+  if (--vm.vm_refcnt === 0 && vm.vm_exitingcnt === 0) vmspace_terminate(k, vm);
+}
+
+/** vmspace_exitfree (vm_waitproc, from kern_wait): the reaped zombie's last hold. */
+export function vmspace_exitfree(k: Kernel, p: Proc): void {
+  const vm = p.p_vmspace!;
+  p.p_vmspace = null;
+  if (--vm.vm_exitingcnt === 0 && vm.vm_refcnt === 0) vmspace_terminate(k, vm);
+}
+
+function vmspace_terminate(k: Kernel, vm: Vmspace): void {
+  k.core.pmapDestroy(vm.vm_pmap);
+  k.wakeupMemory();
+}
+
+/** vm_page_count_severe: free frames below the severe reserve (tunable vmSevereFrames). */
+export function vm_page_count_severe(k: Kernel): boolean {
+  return k.core.framesFree() < k.tun.vmSevereFrames;
+}
+
+/**
+ * vm_fork(p1, p2, flags). With RFPROC clear it unshares p1's vmspace (vmspace_unshare)
+ * unless RFMEM; with RFPROC it shares (RFMEM) or forks the vmspace for p2. Returns 0, or
+ * ENOMEM when simulated memory cannot hold the copy: the 2008 kernel would wait for the
+ * pager here; forklab has no pager and fails the fork instead (docs/kernel.md).
+ */
+export function* vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): KGen<number> {
+  const p1 = lp1.lwp_proc;
+  const vm1 = p1.p_vmspace!;
+  if ((flags & RFPROC) === 0) {
+    if ((flags & RFMEM) === 0 && vm1.vm_refcnt > 1) {
+      const vm2 = vmspace_fork(k, vm1);
+      if (!vm2) return ENOMEM;
+      pmap_replacevm(k, p1, vm2);
+      vmspace_free(k, vm1);
+    }
+    // cpu_fork(lp1, NULL, flags) would unshare a user LDT: none is modeled.
+    return 0;
+  }
+  if (flags & RFMEM) {
+    p2!.p_vmspace = vmspace_hold(vm1);
+  }
+  while (vm_page_count_severe(k)) {
+    yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+  }
+  if ((flags & RFMEM) === 0) {
+    const vm2 = vmspace_fork(k, vm1);
+    if (!vm2) return ENOMEM;
+    p2!.p_vmspace = vm2;
+  }
+  return 0;
+}
+
+/** pmap_replacevm: installs vm in p and its only LWP. */
+export function pmap_replacevm(k: Kernel, p: Proc, vm: Vmspace): void {
+  p.p_vmspace = vm;
+  for (const lp of k.lwpsOf(p)) lp.lwp_vmspace = vm;
+}
+
+/** True when va lies in the stack region exec set up, where a fault grows the stack. */
+export function inStackRegion(vm: Vmspace, va: number): boolean {
+  return vm.vm_maxsaddr !== 0 && va >= vm.vm_maxsaddr && va < USRSTACK;
+}
+
+/** Sets the stack geometry exec_new_vmspace gives a fresh image (reference §6.12). */
+export function setStackGeometry(vm: Vmspace): void {
+  vm.vm_ssize = SGROWSIZ / PAGE_SIZE;
+  vm.vm_maxsaddr = USRSTACK - MAXSSIZ;
+  vm.vm_minsaddr = USRSTACK;
+}
