@@ -294,19 +294,18 @@ export function cpu_switchin(td: i32): i32 {
 
 /**
  * exec_setregs: a fresh user register set for the new image: trapframe zeroed, eip =
- * entry, esp = stack, eflags = PSL_USER keeping the old frame's PSL_T (as forklab's spec
- * reads the intent; note that the 2008 source zeroes the frame before reading tf_eflags,
- * so the real kernel always ends with 0x202), user code/data selectors, ebx = ps_strings.
+ * entry, esp = stack, eflags = PSL_USER | (tf_eflags & PSL_T), user code/data selectors,
+ * ebx = ps_strings. The 2008 code reads tf_eflags after the bzero, so PSL_T never
+ * survives and eflags is always 0x202: forklab does the same, in the same order.
  */
 export function exec_setregs(td: i32, entry: i32, stack: i32, psStrings: i32): void {
   const s = live(td);
   if (s == 0) return;
   const tf = tfPa(s);
-  const oldT = pld32(tf + TF_EFLAGS) & PSL_T;
   pzero(tf, SIZEOF_TRAPFRAME);
   pst32(tf + TF_EIP, entry);
   pst32(tf + TF_ESP, stack);
-  pst32(tf + TF_EFLAGS, PSL_USER | oldT);
+  pst32(tf + TF_EFLAGS, PSL_USER | (pld32(tf + TF_EFLAGS) & PSL_T));
   pst32(tf + TF_CS, GSEL_UCODE);
   pst32(tf + TF_SS, GSEL_UDATA);
   pst32(tf + TF_DS, GSEL_UDATA);

@@ -1,7 +1,7 @@
 // Builds everything users run: the Wasm core (release and embed targets), the portable
 // JavaScript build of the same core sources, and the TypeScript in src/ (to dist/).
 // Runs from `npm install` (prepare), so a fresh clone needs no extra step.
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync, renameSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
@@ -21,7 +21,10 @@ async function buildWasm(target) {
 
 /** The portable build: every assembly/*.ts as plain JS, with portable/mem.ts for mem.ts. */
 function buildPortable() {
-  const out = join(root, "build/portable");
+  // Built into a fresh folder, then swapped in, so a test loading the portable build
+  // while another process rebuilds never sees a half-written folder.
+  const final = join(root, "build/portable");
+  const out = join(root, `build/portable.tmp-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const files = readdirSync(join(root, "assembly")).filter((f) => f.endsWith(".ts") && f !== "mem.ts");
@@ -39,6 +42,10 @@ function buildPortable() {
     const js = outputText.replace(/from "(\.\/[\w-]+)"/g, 'from "$1.js"');
     writeFileSync(join(out, name.replace(/\.ts$/, ".js")), js);
   }
+  const old = `${final}.old-${process.pid}`;
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(out, final);
+  rmSync(old, { recursive: true, force: true });
 }
 
 function buildTs() {

@@ -91,10 +91,12 @@ export class EventBus {
       if (!FIELDS.has(type)) throw new Error(`EventBus.on: unknown event type ${JSON.stringify(type)}`);
       this.byType.set(type, [...(this.byType.get(type) ?? []), fn]);
     }
-    return () => this.off(type, fn);
+    return () => (type === "*" ? this.off("*", fn) : this.off(type, fn));
   }
 
   /** Stop one registration of fn (the earliest); nothing happens if it is not registered. */
+  off<T extends EventType>(type: T, fn: Listener<T>): void;
+  off(type: "*", fn: Listener): void;
   off(type: EventType | "*", fn: Listener): void {
     const list = type === "*" ? this.all : this.byType.get(type) ?? [];
     const i = list.indexOf(fn);

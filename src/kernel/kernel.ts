@@ -105,7 +105,7 @@ export class Kernel {
     p0.p_ucred = new Ucred(0, 0, 0, 0, 0, ui0, this.uids.uihold(ui0));
     chgproccnt(p0.p_ucred.cr_ruidinfo, 1, 0);
     p0.p_sigacts = Sigacts.initial();
-    p0.p_limit = plimit_init0(this.tun.maxproc);
+    p0.p_limit = plimit_init0(this.tun.maxproc, { maxfiles: 2 * this.tun.maxproc }); // init_main: maxfiles
     fdinit_bootstrap(p0, this.vfs.root);
     const vm0 = vmspace_alloc(this);
     if (!vm0) throw new KernelPanic("no memory for proc0's vmspace");

@@ -148,7 +148,7 @@ export function plimit_init0(maxproc: number, opts: Plimit0Options = {}): Plimit
   }
   if (opts.freeBytes !== undefined) {
     checkRlim("freeBytes", opts.freeBytes);
-    limit.pl_rlimit[RLIMIT_RSS]!.rlim_max = opts.freeBytes;
+    limit.pl_rlimit[RLIMIT_RSS].rlim_max = opts.freeBytes;
     limit.pl_rlimit[RLIMIT_MEMLOCK] = { rlim_cur: Math.floor(opts.freeBytes / 3), rlim_max: opts.freeBytes };
   }
   return limit;
@@ -269,7 +269,7 @@ export function kern_setrlimit(
   if (which < 0 || which >= RLIM_NLIMITS) return -EINVAL;
   plimit_modify(p, -1, null);
   const limit = p.p_limit!;
-  const alimp = limit.pl_rlimit[which]!;
+  const alimp = limit.pl_rlimit[which];
   // Negative limits count as unsigned, i.e. infinite ("historical bugs").
   let cur = rlim.rlim_cur < 0 || rlim.rlim_cur > RLIM_INFINITY ? RLIM_INFINITY : rlim.rlim_cur;
   let max = rlim.rlim_max < 0 || rlim.rlim_max > RLIM_INFINITY ? RLIM_INFINITY : rlim.rlim_max;
@@ -310,7 +310,7 @@ export function kern_setrlimit(
 export function kern_getrlimit(p: LimitProc, which: number): Rlimit | number {
   if (!Number.isInteger(which)) throw new Error(`kern_getrlimit: which must be an integer, got ${which}`);
   if (which < 0 || which >= RLIM_NLIMITS) return -EINVAL;
-  const r = liveLimit("kern_getrlimit", p).pl_rlimit[which]!;
+  const r = liveLimit("kern_getrlimit", p).pl_rlimit[which];
   return { rlim_cur: r.rlim_cur, rlim_max: r.rlim_max };
 }
 

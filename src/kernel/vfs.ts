@@ -92,7 +92,7 @@ export class Vfs {
     let dvp = path.startsWith("/") ? root : cwd;
     if (dvp.v_type !== VDIR) throw new Error(`namei: start vnode ${dvp.v_ino} is not a directory`);
     for (let i = 0; i < comps.length; i++) {
-      const c = comps[i]!;
+      const c = comps[i];
       if (c.length > NAME_MAX) return -ENAMETOOLONG;
       const last = i === comps.length - 1;
       let next: Vnode | null;

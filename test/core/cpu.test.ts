@@ -445,11 +445,11 @@ describe("exec_setregs (machdep.c 1.131)", () => {
     core.threadFree(td);
   });
 
-  it("keeps the old frame's PSL_T, as forklab's spec reads `PSL_USER | (tf_eflags & PSL_T)` (the 2008 source zeroes the frame first, so the real kernel drops it)", () => {
+  it("drops PSL_T: the 2008 code reads tf_eflags & PSL_T after bzero'ing the frame, so eflags is always PSL_USER 0x202", () => {
     const td = core.threadAlloc();
     core.trapframe(td).eflags = 0x0303;
     core.execSetregs(td, 0x1000, 0x2000, 0);
-    expect(core.trapframe(td).eflags).toBe(0x0302);
+    expect(core.trapframe(td).eflags).toBe(0x0202);
     core.threadFree(td);
   });
 });
