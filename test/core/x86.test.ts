@@ -4,7 +4,7 @@
 // Expected results come from an independent model of the Intel SDM definitions (full-
 // precision arithmetic with BigInt), not from the interpreter's formulas.
 import { describe, it, expect, beforeAll } from "vitest";
-import { Core, type RunResult } from "../../src/core/core.js";
+import { Core, CoreError, STOP_REASONS, type RunResult } from "../../src/core/core.js";
 
 // ---------------------------------------------------------------- layout of the test process
 
@@ -246,6 +246,23 @@ describe("int $0x80, hlt, budget", () => {
     expect(r.eflags).toBe(0x202 | DF | ZF | PF);
     const r2 = regsAfter([0x90], { eflags: 0x200 });
     expect(r2.eflags).toBe(0x202);
+  });
+});
+
+describe("the face: core.run()", () => {
+  it("checks td, pm and budget before calling the core; the raw export refuses dead handles with -EINVAL", () => {
+    for (const m of [wasm, port]) {
+      expect(() => m.core.run(0, m.pm, 10)).toThrow(CoreError);
+      expect(() => m.core.run(m.td, 999, 10)).toThrow(CoreError);
+      expect(() => m.core.run(m.td, m.pm, -1)).toThrow(CoreError);
+      expect(() => m.core.run(m.td, m.pm, 1.5)).toThrow(CoreError);
+      expect(() => m.core.run(m.td, m.pm, 2 ** 31)).toThrow(CoreError);
+      expect(m.core.x.cpu_run(9999, m.pm, 10)).toBe(-22);
+      expect(m.core.x.cpu_run(m.td, 0, 10)).toBe(-22);
+      expect(m.core.x.cpu_run_stop()).toBe(0);
+      expect(m.core.x.cpu_run_count()).toBe(0);
+    }
+    expect(STOP_REASONS).toEqual(["syscall", "fault", "budget", "halt", "illegal", "divide"]);
   });
 });
 
