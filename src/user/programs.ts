@@ -1,0 +1,105 @@
+// The bundled i386 programs: GNU as sources in programs/*.S, built by
+// scripts/build-programs.sh into programs/bin/<name> (committed). docs/programs.md says
+// what each does and what it should end with.
+//
+//   bundledProgram(name)   the parsed image, for Forklab.spawn({ image })
+//   installBundled(fl)     the ELF loader plus /bin/<name> for every program (and /tmp),
+//                          so that execve finds them (vfork-exec runs /bin/true)
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ProgramImage } from "../kernel/image.js";
+import type { Forklab } from "../kernel/api.js";
+import { parseElf, installElfLoader } from "./elf.js";
+
+/** Every bundled program with a one-line description. */
+export const BUNDLED_PROGRAMS = {
+  forkbomb: "for (;;) fork(); until the process limits stop it",
+  bashbomb: "the shell's :(){ :|:& };: each process forks two children and exits (1 if a fork fails)",
+  spawn: "lmbench/UnixBench spawn: fork, child exit(0), parent wait4; forever or argv[1] times, then exit 0",
+  "vfork-exec": "vfork, the child execs /bin/true; the parent waits and exits with the child's code",
+  true: "exit(0) (installed as /bin/true)",
+  threads: "lwp_create until it fails; exits with the errno (EAGAIN, 35, when kernel stacks run out)",
+  "rfork-mem": "rfork(RFPROC|RFMEM): the child increments a shared counter; the parent exits with it (1)",
+  "fork-mem": "fork: the child increments its own copy of a counter; the parent exits with its own (0)",
+  "rfork-cfdg": "rfork(RFPROC|RFCFDG): the child's write on the parent's descriptor fails; exits with that errno (EBADF, 9)",
+  "cow-touch": "fork; the child writes one word on each of argv[1] (default 16) pages of .bss; exits 0",
+} as const satisfies Record<string, string>;
+
+export type BundledName = keyof typeof BUNDLED_PROGRAMS;
+
+/** Whether `name` is a bundled program. */
+export function isBundled(name: string): name is BundledName {
+  return Object.prototype.hasOwnProperty.call(BUNDLED_PROGRAMS, name);
+}
+
+let binDir: string | null = null;
+
+/**
+ * programs/bin of the package: found by walking up from this module, which sits at
+ * src/user/ in the sources and at dist/src/user/ in the build.
+ */
+export function bundledBinDir(): string {
+  if (binDir) return binDir;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const cand = join(dir, "programs", "bin");
+    if (existsSync(join(cand, "true"))) return (binDir = cand);
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new Error(`the bundled programs (programs/bin) were not found above ${dirname(fileURLToPath(import.meta.url))}`);
+}
+
+function checkName(name: string): asserts name is BundledName {
+  if (typeof name !== "string" || !isBundled(name)) {
+    throw new Error(`no bundled program ${JSON.stringify(name)}; there are: ${Object.keys(BUNDLED_PROGRAMS).join(", ")}`);
+  }
+}
+
+/** The path of a bundled program's ELF file on the host. */
+export function bundledProgramPath(name: string): string {
+  checkName(name);
+  return join(bundledBinDir(), name);
+}
+
+const bytesCache = new Map<string, Uint8Array>();
+const imageCache = new Map<string, ProgramImage>();
+
+/** The bytes of a bundled program's ELF file. */
+export function bundledProgramBytes(name: string): Uint8Array {
+  checkName(name);
+  let b = bytesCache.get(name);
+  if (!b) {
+    const buf = readFileSync(bundledProgramPath(name));
+    b = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    bytesCache.set(name, b);
+  }
+  return b;
+}
+
+/** A bundled program parsed by the ELF loader (cached: the same object every call). */
+export function bundledProgram(name: string): ProgramImage {
+  checkName(name);
+  let img = imageCache.get(name);
+  if (!img) {
+    img = parseElf(bundledProgramBytes(name), name);
+    imageCache.set(name, img);
+  }
+  return img;
+}
+
+/**
+ * Makes every bundled program runnable by path in a Forklab: installs the ELF loader as
+ * the kernel's image loader, makes /tmp (rfork-cfdg opens a file there), and puts each
+ * program at /bin/<name>, mode 0755.
+ */
+export function installBundled(fl: Forklab): void {
+  installElfLoader(fl);
+  const tmp = fl.kernel.vfs.lookup("/tmp");
+  if (typeof tmp === "number") fl.kernel.vfs.mkdir("/tmp", 0o1777);
+  for (const name of Object.keys(BUNDLED_PROGRAMS)) {
+    fl.installFile(`/bin/${name}`, bundledProgramBytes(name), 0o755);
+  }
+}
