@@ -19,7 +19,9 @@ import { pfind, clampRandompid } from "./kern_proc.js";
 import { crdup, crfree } from "./ucred.js";
 import { chgproccnt, plimit_modify, RLIMIT_NPROC, RLIM_INFINITY } from "./resource.js";
 import { syscallNumber, sysent } from "./sysent.js";
+import { vm_page_count_severe } from "./vm.js";
 import { errnoName } from "./errno.js";
+import { VDIR, VREG, VFS_MAXFILESIZE, vn_truncate, vn_write } from "./vfs.js";
 import {
   RFFDG, RFPROC, RFPGLOCK, SIDL, SACTIVE, SZOMB, LSRUN, LSSLEEP, LSSTOP, USRSTACK, PAGE_SIZE, NSIG,
   P_PPWAIT, P_SUGID, P_EXEC, P_WEXIT, P_SYSTEM, P_JAILED, P_CONTROLT, P_PROFIL, P_INEXEC,
@@ -45,6 +47,10 @@ export interface SpawnOptions {
   comm?: string;
 }
 
+/**
+ * A syscall's outcome: error 0 with rv = the returned eax, edx; a positive errno; or -1
+ * (ERESTART) when the kernel backed eip up so the int $0x80 runs again (re-issue it).
+ */
 export type SyscallResult =
   | { done: true; error: number; errno: string; rv: [number, number]; value: number }
   | { done: false; wmesg: string };
@@ -68,7 +74,10 @@ export interface LwpInfo {
 export interface Mapping { va: number; pa: number; pte: number; writable: boolean; cow: boolean; refcount: number }
 
 export interface RunOptions {
-  /** Run this many ticks (default: until idle, at most 1 virtual hour). */
+  /**
+   * Run this many ticks; the clock advances by that many even if nothing is left to run
+   * (default: until idle, at most 1 virtual hour).
+   */
   ticks?: number;
   /** Or this many virtual seconds. */
   seconds?: number;
@@ -105,6 +114,28 @@ export class Forklab {
   get hz(): number { return this.kernel.tun.hz; }
 
   /**
+   * Virtual time in seconds with sub-tick precision: the current tick plus the share of
+   * that tick's cycles the busiest virtual CPU has spent (a tick whose cycles are all spent
+   * reads as the next tick's start). For rates over runs shorter than a tick, such as a
+   * spawn loop of a few thousand iterations. Read-only.
+   */
+  get preciseSeconds(): number {
+    const k = this.kernel, per = k.tun.cyclesPerTick;
+    let used = 0;
+    for (const c of k.cpus) used = Math.max(used, Math.min(per, Math.max(0, per - c.budget)));
+    return (k.clock.ticks + used / per) / k.tun.hz;
+  }
+
+  /**
+   * The processes counted against a real uid (its uidinfo's ui_proccnt: what fork1 checks
+   * against RLIMIT_NPROC), 0 when the uid has none. Read-only.
+   */
+  uidProcs(uid: number): number {
+    if (!Number.isInteger(uid) || uid < 0 || uid > 0xFFFFFFFF) throw new ForklabError(`uid must be an integer from 0 to 4294967295, got ${uid}`);
+    return this.kernel.uids.uilookup(uid)?.ui_proccnt ?? 0;
+  }
+
+  /**
    * Starts a process as init's child in a session of its own: with `image` it runs that
    * program; without, it is a bare process whose syscalls you make with syscall().
    */
@@ -123,6 +154,8 @@ export class Forklab {
     }
     this.checkIdle("spawn");
     if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
+    // The fork from init must not sleep: vm_fork would wait for memory (vm_wait).
+    if (vm_page_count_severe(k)) throw new ForklabError(`spawn: memory is severely short (${k.core.framesFree()} frames free, vmSevereFrames ${k.tun.vmSevereFrames})`);
     const init = k.initproc, initLp = k.ONLY_LWP_IN_PROC(init);
     const out: ProcOut = { p2: null };
     const err = k.drive(fork1(k, initLp, (RFFDG | RFPROC | RFPGLOCK) >>> 0, out));
@@ -191,6 +224,8 @@ export class Forklab {
     lp.lastSyscall = null;
     syscall2(k, lp);
     if (!k.resume(lp)) return { done: false, wmesg: lp.wmesg };
+    // A bare process that exec'd a program now has user code to run: schedule it.
+    if (lp.mode === "user" && p.image && !lp.onRunq) setrunqueue(k, lp);
     return this.outcome(lp, num);
   }
 
@@ -222,6 +257,12 @@ export class Forklab {
       limit = k.clock.ticks + 3600 * k.tun.hz;
     }
     const stop = k.runUntil(limit, opts.until);
+    // With an explicit ticks/seconds limit the time passes even when nothing can run (so
+    // step() is always one tick); stop stays "idle" to say that nothing ran to the end.
+    if (stop === "idle" && (opts.ticks !== undefined || opts.seconds !== undefined) && k.clock.ticks < limit) {
+      for (const cpu of k.cpus) cpu.idleTicks += limit - k.clock.ticks;
+      k.clock.advanceTo(limit);
+    }
     return { stop, ticks: k.clock.ticks };
   }
 
@@ -383,9 +424,55 @@ export class Forklab {
     try { checkImage(image); } catch (e) { throw new ForklabError((e as Error).message); }
     const k = this.kernel;
     let vp = k.vfs.lookup(path);
-    if (typeof vp === "number") vp = k.vfs.create(path, 0o755);
+    if (typeof vp === "number") {
+      // Missing directories on the way are made (mkdir -p), so "/bin/x" works on an empty filesystem.
+      const parts = path.split("/").filter((c) => c.length > 0);
+      for (let i = 1; i < parts.length; i++) {
+        const dir = (path.startsWith("/") ? "/" : "") + parts.slice(0, i).join("/");
+        if (typeof k.vfs.lookup(dir) === "number") k.vfs.mkdir(dir);
+      }
+      vp = k.vfs.create(path, 0o755);
+    }
     if (typeof vp === "number") throw new ForklabError(`registerProgram: cannot create ${path}: ${errnoName(-vp)}`);
     k.images.set(vp, image);
+  }
+
+  /**
+   * Installs a file in the filesystem: `path` (absolute) holds `bytes`, with permission
+   * bits `mode` (default 0755). Missing parent directories are made (mode 0755). An
+   * existing regular file is overwritten in place and keeps its mode; a program
+   * registered there with registerProgram is dropped, so execve reads the new bytes
+   * through the kernel's image loader (src/user/elf.ts's installElfLoader installs the
+   * ELF loader; without a loader execve of the file gives ENOEXEC).
+   */
+  installFile(path: string, bytes: Uint8Array, mode = 0o755): void {
+    if (typeof path !== "string" || !path.startsWith("/")) throw new ForklabError(`installFile: path must be absolute, got ${JSON.stringify(path)}`);
+    if (!(bytes instanceof Uint8Array)) throw new ForklabError("installFile: bytes must be a Uint8Array");
+    if (bytes.length > VFS_MAXFILESIZE) throw new ForklabError(`installFile: ${bytes.length} bytes is more than the filesystem's largest file (${VFS_MAXFILESIZE})`);
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ForklabError(`installFile: mode must be an integer from 0 to 0o7777, got ${mode}`);
+    this.checkIdle("installFile");
+    const vfs = this.kernel.vfs;
+    const comps = path.split("/").filter((c) => c.length > 0);
+    if (comps.length === 0 || path.endsWith("/")) throw new ForklabError(`installFile: ${path} names a directory`);
+    if (comps.some((c) => c === "." || c === ".." || c.length > 255) || path.length >= 1024) {
+      throw new ForklabError(`installFile: ${path}: use a plain absolute path (no "." or "..", names up to 255 bytes, less than 1024 in all)`);
+    }
+    // Check the whole path before making anything.
+    let dir = vfs.root;
+    let i = 0;
+    for (; i < comps.length - 1; i++) {
+      const next = dir.v_children!.get(comps[i]);
+      if (!next) break;
+      if (next.v_type !== VDIR) throw new ForklabError(`installFile: ${"/" + comps.slice(0, i + 1).join("/")} is not a directory`);
+      dir = next;
+    }
+    const existing = i === comps.length - 1 ? dir.v_children!.get(comps[i]) : undefined;
+    if (existing && existing.v_type !== VREG) throw new ForklabError(`installFile: ${path} is a directory`);
+    for (; i < comps.length - 1; i++) dir = vfs.enter(dir, comps[i], VDIR, 0o755);
+    const vp = existing ?? vfs.enter(dir, comps[comps.length - 1], VREG, mode);
+    vn_truncate(vp);
+    if (vn_write(vp, 0, bytes) < 0) throw new ForklabError(`installFile: ${path}: file too large`);
+    this.kernel.images.delete(vp);
   }
 
   // ---- helpers ----

@@ -1,48 +1,86 @@
 // execve (kern_exec.c 1.63, reference §6.12): a new address space from a program image,
-// the argument strings on a fresh user stack, and the vfork parent released.
+// the argument strings on a fresh user stack, the descriptor table and signal actions
+// unshared, close-on-exec descriptors closed, signals reset, and the vfork parent released.
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
 import type { ProgramImage } from "./image.js";
 import {
-  P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, LWP_WEXIT, AFORK, NOTE_EXEC, USRSTACK, PAGE_SIZE, SIGKILL,
-  SIGABRT, W_EXITCODE, MAXCOMLEN,
+  P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, P_PROFIL, P_SUGID, LWP_WEXIT, LWP_ALTSTACK, AFORK, NOTE_EXEC,
+  USRSTACK, PAGE_SIZE, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN, PS_NOCLDWAIT,
 } from "./param.js";
-import { EFAULT, EJUSTRETURN, ENOMEM, E2BIG, ENAMETOOLONG } from "./errno.js";
+import { EFAULT, EJUSTRETURN, ENOMEM, E2BIG, ENAMETOOLONG, EACCES } from "./errno.js";
 import { wakeup, tsleep } from "./synch.js";
 import { ksignal } from "./signal.js";
 import { vmspace_alloc, vmspace_free, pmap_replacevm, setStackGeometry } from "./vm.js";
-import { vref, vrele } from "./vfs.js";
+import { vref, vrele, VREG } from "./vfs.js";
 import { exit1 } from "./exit.js";
+import { fdcopy, fdfree, fdcloseexec } from "./filedesc.js";
+import { crdup, crfree } from "./ucred.js";
 
 const ARG_MAX = 65536;
 const PATH_MAX = 1024;
+/** kern.ps_arg_cache_limit (PAGE_SIZE / 16) and sizeof(struct pargs) without its bytes. */
+const PS_ARG_CACHE_LIMIT = 256;
+const PARGS_HEADER = 8;
+/** sigaltstack's ss_flags: the alternate stack is disabled. */
+const SS_DISABLE = 0x0004;
 
+/**
+ * execve(fname, argv, envv): the path, then the strings (exec_copyin_args), then the
+ * lookup and the permission checks, then kern_execve.
+ */
 export function* sys_execve(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const p = lp.lwp_proc;
   const path = k.copyinstr(p, args[0], PATH_MAX);
   if (path === null) return EFAULT;
   if (path === undefined) return ENAMETOOLONG;
-  const argv = readStringVector(k, lp, args[1]);
-  if (typeof argv === "number") return argv;
-  const envp = readStringVector(k, lp, args[2]);
-  if (typeof envp === "number") return envp;
-  const found = k.lookupProgram(p, path);
+  const strs = exec_copyin_args(k, lp, path, args[1], args[2]);
+  if (typeof strs === "number") return strs;
+  const vp = k.vfs.lookup(path, p.p_fd?.fd_cdir ?? k.vfs.root, p.p_fd?.fd_rdir ?? k.vfs.root);
+  if (typeof vp === "number") return -vp;
+  // exec_check_permissions: a regular file with at least one execute bit, else EACCES.
+  if (vp.v_type !== VREG || (vp.v_mode & 0o111) === 0) return EACCES;
+  const found = k.imageOf(vp); // no image activator takes it: ENOEXEC
   if (typeof found === "number") return found;
-  return yield* kern_execve(k, lp, found.image, argv, envp, found.vnode);
+  return yield* kern_execve(k, lp, found.image, strs.argv, strs.envv, found.vnode);
 }
 
+/**
+ * exec_copyin_args: argv may not be NULL (EFAULT); an empty argv becomes { fname } so an
+ * interpreter knows what file to open; envv may be NULL. The strings of both share
+ * ARG_MAX bytes (E2BIG beyond); an unreadable pointer or string is EFAULT.
+ */
+function exec_copyin_args(k: Kernel, lp: Lwp, fname: string, argvp: number, envvp: number): { argv: string[]; envv: string[] } | number {
+  if (argvp === 0) return EFAULT;
+  const space = { left: ARG_MAX };
+  const argv = readStringVector(k, lp, argvp, space);
+  if (typeof argv === "number") return argv;
+  if (argv.length === 0) {
+    const n = utf8Length(fname) + 1;
+    if (n > space.left) return E2BIG;
+    space.left -= n;
+    argv.push(fname);
+  }
+  const envv = envvp === 0 ? [] : readStringVector(k, lp, envvp, space);
+  if (typeof envv === "number") return envv;
+  return { argv, envv };
+}
+
+function utf8Length(s: string): number { return new TextEncoder().encode(s).length; }
+
 /** A NULL-terminated vector of user string pointers; an errno on a bad pointer or too much. */
-function readStringVector(k: Kernel, lp: Lwp, uva: number): string[] | number {
+function readStringVector(k: Kernel, lp: Lwp, uva: number, space: { left: number }): string[] | number {
   const out: string[] = [];
-  if (uva === 0) return out;
-  let total = 0;
   for (let i = 0; ; i++) {
     const ptr = k.copyinWord(lp.lwp_proc, (uva + 4 * i) >>> 0);
-    if (ptr === null) return EFAULT;
+    if (ptr === null || ptr === 0xFFFFFFFF) return EFAULT; // fuword's -1
     if (ptr === 0) return out;
-    const s = k.copyinstr(lp.lwp_proc, ptr, ARG_MAX);
+    const s = k.copyinstr(lp.lwp_proc, ptr, space.left);
     if (s === null) return EFAULT;
-    if (s === undefined || (total += s.length + 1) > ARG_MAX) return E2BIG;
+    if (s === undefined) return E2BIG; // ENAMETOOLONG from copyinstr
+    const n = utf8Length(s) + 1;
+    if (n > space.left) return E2BIG;
+    space.left -= n;
     out.push(s);
   }
 }
@@ -89,25 +127,79 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   vm.vm_taddr = image.segments.length ? image.segments[0].vaddr & ~(PAGE_SIZE - 1) : 0;
   vm.vm_daddr = image.segments.find((s) => s.prot & 2)?.vaddr ?? 0;
 
+  /* For security and other reasons, the file descriptor table cannot be shared after an exec. */
+  if (p.p_fd && p.p_fd.fd_refcnt > 1) {
+    const tmp = fdcopy(p);
+    fdfree(p);
+    p.p_fd = tmp;
+  }
+  /* Nor can the signal handlers: the new process gets a copy, which execsigs resets. */
+  if (p.p_sigacts!.ps_refcnt > 1) {
+    const nsa = p.p_sigacts!.copy();
+    p.p_sigacts!.ps_refcnt--;
+    p.p_sigacts = nsa;
+    nsa.ps_refcnt = 1;
+  }
+  p.p_flag &= ~P_PROFIL; // stopprofclock
+  fdcloseexec(p);        // close files on exec
+  execsigs(lp);          // reset caught signals
+
   p.p_comm = image.name.slice(0, MAXCOMLEN);
   lp.lwp_thread.td_comm = p.p_comm;
   p.image = image;
-  if (vnode) vref(vnode);
-  if (p.p_textvp) vrele(p.p_textvp);
-  p.p_textvp = vnode;
-  k.core.execSetregs(lp.td, image.entry, sp.esp, sp.psStrings);
 
+  /* mark as execed, wakeup the process that vforked (if any) */
   p.p_flag |= P_EXEC;
   if (p.p_pptr && (p.p_flag & P_PPWAIT)) {
     p.p_flag &= ~P_PPWAIT;
     wakeup(k, p.p_pptr);
   }
-  p.p_flag &= ~P_INEXEC;
-  p.p_acflag &= ~AFORK;
-  k.cpus[lp.cpu].gd_cnt.v_exec++;
+
+  /* No set-id images: P_SUGID goes when the ids agree; POSIX saved-id behaviour. */
+  const cr = p.p_ucred!;
+  if (cr.cr_uid === cr.cr_ruid && cr.cr_gid === cr.cr_rgid) p.p_flag &= ~P_SUGID;
+  if (cr.cr_svuid !== cr.cr_uid) {
+    const ncr = crdup(k.uids, cr);
+    ncr.cr_svuid = ncr.cr_uid;
+    p.p_ucred = ncr;
+    crfree(k.uids, cr);
+  }
+
+  /* Store the vp for use in procfs */
+  if (p.p_textvp) vrele(p.p_textvp);
+  p.p_textvp = vnode;
+  if (vnode) vref(vnode);
+
+  /* Notify others that we exec'd, and clear the P_INEXEC flag. */
   k.KNOTE(p, NOTE_EXEC);
+  p.p_flag &= ~P_INEXEC;
+
+  /* clear "fork but no exec" flag, as we _are_ execing */
+  p.p_acflag &= ~AFORK;
+
+  /* Set values passed into the program in registers. */
+  k.core.execSetregs(lp.td, image.entry, sp.esp, sp.psStrings);
+
+  /* Free any previous argument cache; cache the arguments if they fit ps_arg_cache_limit. */
+  if (p.p_args && --p.p_args.ar_ref === 0) p.p_args = null;
+  p.p_args = null;
+  const argBytes = argv.reduce((n, a) => n + new TextEncoder().encode(a).length + 1, 0);
+  if (PARGS_HEADER + argBytes <= PS_ARG_CACHE_LIMIT) p.p_args = { ar_ref: 1, ar_args: [...argv] };
+
+  k.cpus[lp.cpu].gd_cnt.v_exec++;
   if (k.events.wants("exec")) k.events.emit({ type: "exec", pid: p.p_pid, name: image.name, argc: argv.length });
   return EJUSTRETURN;
+}
+
+/**
+ * execsigs: caught signals go back to their default (forklab catches none), the
+ * alternate signal stack is reset to the user stack, and PS_NOCLDWAIT is cleared.
+ */
+function execsigs(lp: Lwp): void {
+  const p = lp.lwp_proc;
+  lp.lwp_sigstk = { ss_sp: 0, ss_size: 0, ss_flags: SS_DISABLE };
+  lp.lwp_flag &= ~LWP_ALTSTACK;
+  p.p_sigacts!.ps_flag &= ~PS_NOCLDWAIT;
 }
 
 function pagesOf(va: number, len: number): number {
@@ -121,28 +213,35 @@ function pagesOf(va: number, len: number): number {
  */
 function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], envp: string[]): { esp: number; psStrings: number } | -1 {
   const core = k.core;
+  // Two segments may share a page: each page gets the union of their protections. Pages
+  // are mapped writable while the file bytes go in (copyout honours PG_RW, as the MMU
+  // does), then the read-only ones are write-protected.
+  const pageProt = new Map<number, number>();
   for (const s of image.segments) {
-    const first = s.vaddr & ~(PAGE_SIZE - 1);
-    for (let va = first; va < s.vaddr + s.memsz; va += PAGE_SIZE) {
-      // Two segments may share a page: map it once with the union of their protections.
-      const old = core.pte(pm, va);
-      const prot = (old & 1) ? (s.prot | ((old & 2) ? 2 : 0) | 1) : s.prot;
-      if (old & 1) { if ((old & 2) === 0 && (prot & 2)) core.protect(pm, va, va + PAGE_SIZE, prot); continue; }
-      if (core.enter(pm, va, prot) < 0) return -1;
+    for (let va = s.vaddr & ~(PAGE_SIZE - 1); va < s.vaddr + s.memsz; va += PAGE_SIZE) {
+      pageProt.set(va >>> 0, (pageProt.get(va >>> 0) ?? 0) | s.prot | 1);
     }
+  }
+  for (const va of pageProt.keys()) {
+    if (core.enter(pm, va, 3) < 0) return -1;
+  }
+  for (const s of image.segments) {
     for (let off = 0; off < s.data.length; off += 65536) {
       const chunk = s.data.subarray(off, Math.min(s.data.length, off + 65536));
       if (core.copyout(pm, s.vaddr + off, chunk) !== 0) return -1;
     }
+  }
+  for (const [va, prot] of pageProt) {
+    if ((prot & 2) === 0) core.protect(pm, va, va + PAGE_SIZE, prot);
   }
   // The stack: strings, ps_strings, vectors, argc. Map as many top pages as they need.
   const enc = new TextEncoder();
   const strs = [...argv, ...envp].map((s) => enc.encode(s + "\0"));
   const strBytes = strs.reduce((n, b) => n + b.length, 0);
   const psStrings = USRSTACK - 16;
-  let strp = (psStrings - strBytes) & ~3;
+  let strp = ((psStrings - strBytes) & ~3) >>> 0;
   const vecBytes = 4 * (1 + argv.length + 1 + envp.length + 1);
-  const esp = (strp - vecBytes) & ~15;
+  const esp = ((strp - vecBytes) & ~15) >>> 0;
   for (let va = (esp & ~(PAGE_SIZE - 1)) >>> 0; va < USRSTACK; va += PAGE_SIZE) {
     if (core.enter(pm, va, 3) < 0) return -1;
   }

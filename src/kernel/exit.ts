@@ -19,8 +19,9 @@ import { vmspace_free } from "./vm.js";
 import { proc_move_allproc_zombie } from "./kern_proc.js";
 import { KernelPanic } from "./panic.js";
 
+/** exit(rval): W_EXITCODE(rval, 0) of the whole int, as 2008 had it (no & 0xff: exit(259) gives 0x10300). */
 export function* sys_exit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  yield* exit1(k, lp, W_EXITCODE(args[0] & 0xff, 0));
+  yield* exit1(k, lp, W_EXITCODE(args[0] | 0, 0));
   return 0;
 }
 
@@ -39,7 +40,7 @@ export function* sys_extexit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): 
   } else if (who !== 0) {
     return EINVAL;
   }
-  yield* exit1(k, lp, W_EXITCODE(status & 0xff, 0));
+  yield* exit1(k, lp, W_EXITCODE(status | 0, 0));
   return 0;
 }
 
@@ -67,9 +68,11 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<void> {
     yield* lwp_exit(k, lp, false);
     return;
   }
-  // caps_exit and aio rundown: not modeled. Peers of an RFTHREAD leader are killed.
+  // caps_exit and aio rundown: not modeled. An RFTHREAD leader kills its peers and waits
+  // until every one has unlinked itself (each exit1 wakes the leader).
   if (p.p_leader === p && p.p_peers) {
     for (let q: Proc | null = p.p_peers; q; q = q.p_peers) ksignal(k, q, SIGKILL);
+    while (p.p_peers) yield* tsleep(k, lp, p, 0, "exit1", 0);
   }
   if (p.p_flag & P_PROFIL) p.p_flag &= ~P_PROFIL; // stopprofclock
 

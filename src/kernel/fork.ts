@@ -91,7 +91,9 @@ export function* sys_lwp_create(k: Kernel, lp0: Lwp, args: number[], _msg: SysMs
 
   plimit_lwp_fork(p); /* force exclusive access */
   const lp = lwp_fork(k, lp0, p, RFPROC);
-  if (!lp) return ENOMEM; // forklab: no frames for a kernel stack (the kernel would wait)
+  // forklab only: no kernel stack could be had (frames or thread slots ran out). The 2008
+  // kernel would block in kmem_alloc; forklab returns EAGAIN, as pthread_create would.
+  if (!lp) return EAGAIN;
   let error = k.core.cpuPrepareLwp(lp.td, p.p_vmspace!.vm_pmap, params.func, params.arg, params.stack);
   error = error < 0 ? -error : 0; // stored, but not checked before the tid copyouts (rev 1.76)
   let failed = false;

@@ -1,8 +1,8 @@
 // Process identity syscalls (kern_prot.c): pids, uids, process groups and sessions.
 import type { Kernel, SysMsg } from "./kernel.js";
-import type { Lwp, KGen } from "./proc.js";
-import { P_SUGID } from "./param.js";
-import { EPERM, ESRCH, EINVAL } from "./errno.js";
+import type { Lwp, Proc, KGen } from "./proc.js";
+import { P_SUGID, P_EXEC } from "./param.js";
+import { EPERM, ESRCH, EINVAL, EACCES } from "./errno.js";
 import { crdup, crfree } from "./ucred.js";
 import { chgproccnt } from "./resource.js";
 import { pfind } from "./kern_proc.js";
@@ -50,14 +50,20 @@ export function* sys_setuid(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): K
   if (uid !== cr.cr_ruid && uid !== cr.cr_svuid && cr.cr_uid !== 0) return EPERM;
   const ncr = crdup(k.uids, cr);
   if (cr.cr_uid === 0) {
+    /* Set the real uid and transfer proc count to new user. */
     if (uid !== cr.cr_ruid) {
       chgproccnt(cr.cr_ruidinfo, -1, 0);
       k.uids.uidrop(ncr.cr_ruidinfo);
       ncr.cr_ruidinfo = k.uids.uifind(uid);
       chgproccnt(ncr.cr_ruidinfo, 1, 0);
       ncr.cr_ruid = uid;
+      p.p_flag |= P_SUGID;
     }
-    ncr.cr_svuid = uid;
+    /* Set saved uid */
+    if (ncr.cr_svuid !== uid) {
+      ncr.cr_svuid = uid;
+      p.p_flag |= P_SUGID;
+    }
   }
   if (uid !== cr.cr_uid) {
     k.uids.uidrop(ncr.cr_uidinfo);
@@ -84,17 +90,36 @@ export function* sys_setsid(k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen
   return 0;
 }
 
-/** setpgid(pid, pgid): the caller or one of its children into a group of its session. */
+/** inferior(p): p is the caller or one of its descendants (its p_pptr chain reaches it before proc0). */
+function inferior(cur: Proc, p: Proc): boolean {
+  for (let q: Proc | null = p; q !== cur; q = q.p_pptr) {
+    if (!q || q.p_pid === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * setpgid(pid, pgid): the caller or one of its descendants, in its session and not yet
+ * exec'd (EACCES), into a group of the caller's session; a session leader may not move.
+ */
 export function* sys_setpgid(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const cur = lp.lwp_proc;
-  let [pid, pgid] = args;
-  if ((pgid | 0) < 0) return EINVAL;
-  const target = pid === 0 ? cur : pfind(k, pid);
-  if (!target || (target !== cur && target.p_pptr !== cur)) return ESRCH;
-  if (target.p_pgrp!.pg_session !== cur.p_pgrp!.pg_session) return EPERM;
-  if (target.p_pgrp!.pg_session.s_leader === target) return EPERM;
+  const pid = args[0] | 0;
+  let pgid = args[1] | 0;
+  if (pgid < 0) return EINVAL;
+  let target: Proc;
+  if (pid !== 0 && pid !== cur.p_pid) {
+    const t = pfind(k, pid);
+    if (!t || !inferior(cur, t)) return ESRCH;
+    if (t.p_pgrp === null || t.p_pgrp.pg_session !== cur.p_pgrp!.pg_session) return EPERM;
+    if (t.p_flag & P_EXEC) return EACCES;
+    target = t;
+  } else {
+    target = cur;
+  }
+  if (target.p_pgrp!.pg_session.s_leader === target) return EPERM; // SESS_LEADER
   if (pgid === 0) pgid = target.p_pid;
-  if (pgid !== target.p_pid) {
+  else if (pgid !== target.p_pid) {
     const pg = k.pgrps.pgfind(pgid);
     if (!pg || pg.pg_session !== cur.p_pgrp!.pg_session) return EPERM;
   }

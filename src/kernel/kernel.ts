@@ -9,7 +9,7 @@ import { Rng } from "./rng.js";
 import { VirtualCpu, setrunqueue, schedRun, type RunStop } from "./sched.js";
 import { SleepQueues, tsleep, wakeup } from "./synch.js";
 import { EventBus } from "./events.js";
-import { ProcTables } from "./kern_proc.js";
+import { ProcTables, clampRandompid } from "./kern_proc.js";
 import { PgrpTable } from "./pgrp.js";
 import { UidTable, chgproccnt, plimit_init0, type RlimitTunables } from "./resource.js";
 import { Vfs } from "./vfs.js";
@@ -18,7 +18,7 @@ import { List } from "./queue.js";
 import { Ucred } from "./ucred.js";
 import { Sigacts, pendingUnmasked } from "./signal.js";
 import { fdinit_bootstrap } from "./filedesc.js";
-import { vmspace_alloc, inStackRegion } from "./vm.js";
+import { vmspace_alloc, inStackRegion, vm_page_count_severe } from "./vm.js";
 import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
 import { kern_wait, type WaitResult } from "./wait.js";
 import { exit1 } from "./exit.js";
@@ -81,6 +81,8 @@ export class Kernel {
 
   constructor(opts: KernelOptions = {}) {
     this.tun = resolveTunables(opts);
+    // The option sets kern.randompid as the sysctl does: with its clamping.
+    this.tun.randompid = clampRandompid(this.tun.randompid);
     this.core = Core.create({ physBytes: this.tun.physBytes });
     this.clock = new Clock(this.tun.hz);
     this.rng = new Rng(this.tun.seed);
@@ -130,6 +132,11 @@ export class Kernel {
     this.lwps.set(td0, lp0);
 
     // create_init: fork1(lwp0, RFFDG | RFPROC) — counted as a kthread fork (p1 == &proc0).
+    // Tunables that would make it sleep (the maxproc back-off, vm_wait) cannot boot: say so.
+    if (this.nprocs >= this.tun.maxproc) throw new RangeError(`maxproc must be at least 2 (proc0 and init), got ${this.tun.maxproc}`);
+    if (vm_page_count_severe(this)) {
+      throw new RangeError(`vmSevereFrames ${this.tun.vmSevereFrames} leaves no memory to boot: ${this.core.framesFree()} frames are free when init is forked`);
+    }
     const out: ProcOut = { p2: null };
     const err = this.drive(fork1(this, lp0, RFFDG | RFPROC, out));
     if (err) throw new KernelPanic(`fork of init failed: errno ${err}`);
@@ -153,6 +160,13 @@ export class Kernel {
     for (;;) {
       const err = yield* kern_wait(this, lp, WAIT_ANY, 0, res);
       if (err === ECHILD) yield* tsleep(this, lp, this.initproc, 0, "wait", 0);
+      else if (err) {
+        // A signal broke the wait (ERESTART/EINTR). issignal takes no default action for
+        // pid <= 1, so init's way back through userret just drops what is pending;
+        // otherwise the PCATCH sleep would return at once, forever.
+        lp.lwp_proc.p_siglist = 0n;
+        lp.lwp_siglist = 0n;
+      }
     }
   }
 

@@ -13,6 +13,11 @@ export class Lockmgr {
   exclusivecount = 0;
   holder: Thread | null = null;
   waitcount = 0;
+  /**
+   * LK_WANT_EXCL: an exclusive request is waiting for the sharers to drain. New shared
+   * requests block behind it, so a stream of sharers cannot starve it (kern_lock.c 1.27).
+   */
+  wantexcl = false;
   /** Threads holding it shared (to check releases; the kernel keeps only a count). */
   private sharers = new Map<Thread, number>();
   constructor(readonly name: string) {}
@@ -30,7 +35,8 @@ export function* lockmgr(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): KGen<
   switch (flags & LK_TYPE_MASK) {
     case LK_SHARED:
       if (lkp.holder === td) throw new KernelPanic(`lockmgr: ${lkp.name}: shared request by its exclusive holder (downgrade is not modeled)`);
-      while (lkp.exclusivecount > 0) {
+      /* Wait for exclusive locks and upgrades to clear: LK_HAVE_EXCL | LK_WANT_EXCL. */
+      while (lkp.exclusivecount > 0 || lkp.wantexcl) {
         if (flags & LK_NOWAIT) return EBUSY;
         yield* waitFor(k, lp, lkp);
       }
@@ -40,10 +46,13 @@ export function* lockmgr(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): KGen<
       return 0;
     case LK_EXCLUSIVE:
       if (lkp.holder === td) throw new KernelPanic(`lockmgr: ${lkp.name}: locking against myself`);
-      while (lkp.exclusivecount > 0 || lkp.sharecount > 0) {
-        if (flags & LK_NOWAIT) return EBUSY;
-        yield* waitFor(k, lp, lkp);
-      }
+      if ((flags & LK_NOWAIT) && (lkp.exclusivecount > 0 || lkp.wantexcl || lkp.sharecount > 0)) return EBUSY;
+      /* Try to acquire the want_exclusive flag (LK_HAVE_EXCL | LK_WANT_EXCL clear)... */
+      while (lkp.exclusivecount > 0 || lkp.wantexcl) yield* waitFor(k, lp, lkp);
+      lkp.wantexcl = true;
+      /* ...then wait for the shared locks to finish (LK_SHARE_NONZERO clear). */
+      while (lkp.sharecount > 0) yield* waitFor(k, lp, lkp);
+      lkp.wantexcl = false;
       lkp.exclusivecount = 1;
       lkp.holder = td;
       td.td_locks++;

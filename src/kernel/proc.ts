@@ -155,6 +155,9 @@ export class Proc {
     this.p_prof = { ...from.p_prof };
     this.p_rtprio = { ...from.p_rtprio };
     this.p_args = from.p_args;
+    // Emulator state, not in the C region: the child runs the parent's program (its text
+    // is in the address space vm_fork copies or shares), a bare parent's child is bare.
+    this.image = from.image;
   }
 }
 

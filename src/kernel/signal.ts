@@ -6,7 +6,7 @@ import type { Kernel } from "./kernel.js";
 import type { Lwp, Proc, KGen } from "./proc.js";
 import type { Pgrp } from "./pgrp.js";
 import {
-  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGTSTP, NSIG, LK_EXCLUSIVE, LK_RELEASE,
+  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SIGTSTP, NSIG, LK_EXCLUSIVE, LK_RELEASE, PCATCH,
 } from "./param.js";
 import { lockmgr } from "./lock.js";
 import { wakeupForSignal } from "./synch.js";
@@ -23,6 +23,7 @@ export const sigcantmask: Sigset = sigmask(SIGKILL) | sigmask(SIGSTOP);
 // Default actions (kern_sig.c sigprop): ignored by default, stopping, or terminating.
 const DEFAULT_IGNORE = new Set([SIGCHLD, 16 /* SIGURG */, 28 /* SIGWINCH */, 29 /* SIGINFO */, SIGCONT]);
 const DEFAULT_STOP = new Set([SIGSTOP, SIGTSTP, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
+const STOPSIGMASK: bigint = [...DEFAULT_STOP].reduce((m, s) => m | (1n << BigInt(s - 1)), 0n);
 
 export class Sigacts {
   ps_refcnt = 1;
@@ -81,16 +82,30 @@ export function ksignal(k: Kernel, p: Proc, sig: number, lp: Lwp | null = null):
   if (sig <= 0 || sig > NSIG || !p.p_sigacts) return;
   if (p.p_stat !== 2 /* SACTIVE */ && p.p_stat !== 1 /* SIDL */) return;
   const m = sigmask(sig);
+  /* If the signal is being ignored, then we forget about it immediately. */
   if ((p.p_sigacts.ps_sigignore & m) !== 0n && sig !== SIGKILL) return;
+  /* SIGCONT clears pending stop signals, and a stop signal a pending SIGCONT. */
+  if (sig === SIGCONT) { p.p_siglist &= ~STOPSIGMASK; for (const t of k.lwpsOf(p)) t.lwp_siglist &= ~STOPSIGMASK; }
+  if (DEFAULT_STOP.has(sig)) { p.p_siglist &= ~sigmask(SIGCONT); for (const t of k.lwpsOf(p)) t.lwp_siglist &= ~sigmask(SIGCONT); }
+  const targets = k.lwpsOf(p).filter((t) => (!lp || t === lp) && ((t.lwp_sigmask & m) === 0n || sig === SIGKILL));
+  /*
+   * If SIGCONT is default (or ignored) and the process is asleep (interruptibly), we are
+   * finished; the process should not be awakened.
+   */
+  if (sig === SIGCONT && p.p_sigacts.ps_sigact[sig] === SIG_DFL && targets.length > 0
+      && targets.every((t) => t.wchan !== null && (t.sleepFlags & PCATCH) !== 0)) {
+    return;
+  }
   if (lp) lp.lwp_siglist |= m; else p.p_siglist |= m;
   if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp ? lp.lwp_tid : -1, sig });
-  for (const t of k.lwpsOf(p)) {
-    if (lp && t !== lp) continue;
-    if ((t.lwp_sigmask & m) !== 0n && sig !== SIGKILL) continue;
+  for (const t of targets) {
     if (t.wchan) wakeupForSignal(k, t, sig);
     else if (t.mode === "user" && !t.onRunq) setrunqueue(k, t);
   }
 }
+
+/** sigprop(sig) & SA_IGNORE: the default action is to ignore it. */
+export function sigprop_ignore(sig: number): boolean { return DEFAULT_IGNORE.has(sig); }
 
 /** pgsignal: the process-group lock is taken exclusive while walking pg_members. */
 export function* pgsignal(k: Kernel, lp: Lwp, pg: Pgrp, sig: number): KGen<void> {

@@ -1,5 +1,5 @@
 // The syscall table: numbers and argument counts of DragonFly's syscalls.master at the
-// seed's commit (reference §1). A number not here gives ENOSYS, as the kernel's nosys.
+// seed's commit (reference §1). A number not here goes to nosys (syscall.ts): SIGSYS and EINVAL.
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
 import { sys_fork, sys_vfork, sys_rfork, sys_lwp_create } from "./fork.js";

@@ -107,10 +107,20 @@ export function* vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): K
   return 0;
 }
 
-/** pmap_replacevm: installs vm in p and its only LWP. */
+/**
+ * pmap_replacevm(p, vm, 0): installs vm in p and its only LWP (pmap_setlwpvm). That LWP is
+ * the one running (rfork's or execve's caller), so its pcb_cr3 takes the new page
+ * directory, as load_cr3 would.
+ */
 export function pmap_replacevm(k: Kernel, p: Proc, vm: Vmspace): void {
+  if (p.p_vmspace === vm) return;
   p.p_vmspace = vm;
-  for (const lp of k.lwpsOf(p)) lp.lwp_vmspace = vm;
+  if (p.p_nthreads !== 1) throw new KernelPanic(`pmap_replacevm: pid ${p.p_pid} has ${p.p_nthreads} LWPs`);
+  const lp = k.ONLY_LWP_IN_PROC(p);
+  if (lp.lwp_vmspace !== vm) {
+    lp.lwp_vmspace = vm;
+    k.core.pcb(lp.td).cr3 = k.core.cr3(vm.vm_pmap);
+  }
 }
 
 /** True when va lies in the stack region exec set up, where a fault grows the stack. */
