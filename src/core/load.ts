@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Backend, CoreExports } from "./exports.js";
 
-const buildDir = new URL("../../build/", import.meta.url);
+// From src/core/ the build folder is ../../build/; compiled to dist/src/core/ it is one
+// level further up (the CLI, bin/forklab.js, runs the compiled form).
+const buildDir = new URL(/\/dist\/src\/core\/[^/]*$/.test(import.meta.url) ? "../../../build/" : "../../build/", import.meta.url);
 let wasmModule: WebAssembly.Module | undefined;
 
 function abort(): never {

@@ -185,10 +185,11 @@ export class Forklab {
       if (lp.mode !== "exited") setrunqueue(k, lp);
     } else {
       p.p_comm = (opts.comm ?? "bare").slice(0, 16);
-      // A stack page for the arguments of API syscalls.
+      // A bare process looks freshly exec'd (exec_setregs: eflags 0x202, user selectors)
+      // with no program, and a stack page for the arguments of API syscalls.
       const pm = p.p_vmspace!.vm_pmap;
       k.core.enter(pm, USRSTACK - PAGE_SIZE, 3);
-      k.core.x.tf_set(lp.td, TF_ESP, USRSTACK - 2048);
+      k.core.execSetregs(lp.td, 0, USRSTACK - 2048, 0);
     }
     return this.proc(p.p_pid);
   }

@@ -27,8 +27,9 @@ describe("lwp_create", () => {
     fl.on("lwp_create", (e) => { expect(e.pid).toBe(p); created.push([e.tid, e.creator]); });
     for (let i = 1; i <= 3; i++) {
       const prm = lwpParams(fl, p, { func: 0x1000 + i, arg: 0, stack: stack - 256 * i, tid1: tids + 8 * i, tid2: tids + 8 * i + 4 });
-      // sys_lwp_create leaves sysmsg_fds alone: eax 0, edx as it came in (1 from fork_return).
-      expect(ok(fl, { pid: p, tid: 0 }, "lwp_create", [prm])).toEqual([0, 1]);
+      // sys_lwp_create leaves sysmsg_fds alone: eax 0, edx as it came in (0: a spawned
+      // bare process has a fresh exec_setregs frame).
+      expect(ok(fl, { pid: p, tid: 0 }, "lwp_create", [prm])).toEqual([0, 0]);
       expect(fl.readWord(p, tids + 8 * i)).toBe(i);
       expect(fl.readWord(p, tids + 8 * i + 4)).toBe(i);
     }
