@@ -149,6 +149,7 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   p.image = image;
 
   /* mark as execed, wakeup the process that vforked (if any) */
+  k.charge(k.tun.cost.exec); // forklab's cost model
   p.p_flag |= P_EXEC;
   if (p.p_pptr && (p.p_flag & P_PPWAIT)) {
     p.p_flag &= ~P_PPWAIT;

@@ -348,6 +348,9 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
     /* Both processes are set up, now check if any loadable modules want to adjust anything. */
     for (const fn of k.fork_list) fn(p1, p2, flags);
 
+    // forklab's cost model: a fork costs a fixed amount plus a little per page mapped.
+    k.charge(k.tun.cost.fork + k.tun.cost.perPte * k.core.resident(p2.p_vmspace!.vm_pmap));
+
     /* Set the start time. The caller is responsible for making it runnable. */
     p2.p_start = k.clock.microtime();
     p2.p_acflag = AFORK;

@@ -193,8 +193,9 @@ export class Kernel {
     }
     while (used < slice) {
       if (lp.mode === "kernel") {
-        if (!this.resume(lp)) return used;      // went to sleep
-        if (this.exited(lp)) return used;
+        const finished = this.resume(lp);
+        used += this.takeCharge();
+        if (!finished || this.exited(lp)) return used; // asleep, or gone
         continue;
       }
       if (lp.mode !== "user") return used;
@@ -248,6 +249,12 @@ export class Kernel {
     lp.lwp_thread.td_pri = TDPRI_USER_NORM; // generic_lwp_return
     lp.mode = "user";
   }
+
+  /** Cycles kernel work charged since the last takeCharge (the cost model: fork, exec). */
+  private charged = 0;
+  /** Charges kernel work to whatever CPU is running it (API calls outside run() are free). */
+  charge(cycles: number): void { if (this.running) this.charged += cycles; }
+  takeCharge(): number { const c = this.charged; this.charged = 0; return c; }
 
   /** Whether lp has ended (a check that reads lp.mode afresh after a kernel path ran). */
   exited(lp: Lwp): boolean { return lp.mode === "exited"; }
