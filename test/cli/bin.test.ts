@@ -1,0 +1,66 @@
+// The installed command: bin/forklab.js runs the compiled CLI (dist/, from `npm run build`)
+// in a child process. Skipped, saying why, when dist/ is missing or older than src/cli.
+import { describe, it, expect } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, statSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const BIN = "bin/forklab.js";
+const DIST_MAIN = "dist/src/cli/main.js";
+
+function newest(dirs: string[]): number {
+  let t = 0;
+  for (const d of dirs) for (const f of readdirSync(d)) t = Math.max(t, statSync(join(d, f)).mtimeMs);
+  return t;
+}
+
+const why = !existsSync(DIST_MAIN)
+  ? `${DIST_MAIN} is missing: run \`npm run build\` to test bin/forklab.js`
+  : statSync(DIST_MAIN).mtimeMs < newest(["src/cli", "src/workloads"])
+    ? `${DIST_MAIN} is older than src/cli or src/workloads: run \`npm run build\` to test bin/forklab.js`
+    : "";
+
+describe("bin/forklab.js", () => {
+  if (why) {
+    it.skip(`skipped: ${why}`, () => {});
+    console.warn(`test/cli/bin.test.ts: ${why}`);
+    return;
+  }
+
+  it("is an executable node script", () => {
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+  });
+
+  it("runs a bomb and prints its JSON report", () => {
+    const out = execFileSync(process.execPath, [BIN, "bomb", "--maxproc", "64", "--json"], { encoding: "utf8" });
+    const r = JSON.parse(out) as { peak: { nprocs: number }; saturation: { reached: boolean } };
+    expect(r.saturation.reached).toBe(true);
+    expect(r.peak.nprocs).toBe(54);
+  });
+
+  it("prints the text report, with no progress bar when stderr is not a TTY", () => {
+    const r = spawnSync(process.execPath, [BIN, "spawn", "--loops", "20"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/loops +20 \(children reaped\)/);
+  });
+
+  it("exits 2 on a usage error and 1 on a bad file, and --version works", () => {
+    const u = spawnSync(process.execPath, [BIN, "bomb", "--mem", "lots"], { encoding: "utf8" });
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/--mem <size>/);
+    const f = spawnSync(process.execPath, [BIN, "run", "package.json"], { encoding: "utf8" });
+    expect(f.status).toBe(1);
+    expect(f.stderr).toMatch(/not an ELF file/);
+    const v = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("stops quietly when its reader goes away (| head)", () => {
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" ${BIN} run --trace --for 2s forkbomb | head -2`], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(2);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});

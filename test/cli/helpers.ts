@@ -1,0 +1,90 @@
+// Runs the command line in-process with captured output and a host clock that is the
+// same every run (1 ms per reading), so two runs of one command print the same report.
+import { expect } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { CHART_TITLE } from "../../src/cli/chart.js";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  let out = "", err = "", t = 0;
+  const code = await main(args, {
+    stdout: (s) => { out += s; },
+    stderr: (s) => { err += s; },
+    now: () => (t += 1),
+    cwd: opts.cwd,
+  });
+  return { code, stdout: out, stderr: err };
+}
+
+/** Runs a command with --json and parses its report. */
+export async function cliJson<T = Record<string, unknown>>(args: string[], opts: { cwd?: string } = {}): Promise<T> {
+  // Right after the command: after `run FILE` it would be the program's argument.
+  const r = await cli([args[0], "--json", ...args.slice(1)], opts);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** The text report without its chart (the last section, from the chart's title line). */
+export function textWithoutChart(text: string): string {
+  const i = text.indexOf(CHART_TITLE);
+  expect(i).toBeGreaterThan(0);
+  return text.slice(0, i);
+}
+
+const NUM = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g;
+
+/** Every number in a text, as the strings JavaScript would print them. */
+export function numbersIn(text: string): string[] {
+  return (text.match(NUM) ?? []).map((s) => String(Number(s)));
+}
+
+/** Every number in a JSON value: number values and numbers inside strings, skipping some keys. */
+export function jsonNumbers(v: unknown, skip: ReadonlySet<string> = new Set()): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (typeof x === "number") out.push(String(x));
+    else if (typeof x === "string") out.push(...numbersIn(x));
+    else if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === "object") {
+      for (const [k, y] of Object.entries(x)) if (!skip.has(k)) walk(y);
+    }
+  };
+  walk(v);
+  return out;
+}
+
+/** Just the number values of a JSON value (not numbers in strings), skipping some keys. */
+export function jsonNumberValues(v: unknown, skip: ReadonlySet<string> = new Set()): { path: string; value: number }[] {
+  const out: { path: string; value: number }[] = [];
+  const walk = (x: unknown, path: string): void => {
+    if (typeof x === "number") out.push({ path, value: x });
+    else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
+    else if (x && typeof x === "object") {
+      for (const [k, y] of Object.entries(x)) if (!skip.has(k)) walk(y, path ? `${path}.${k}` : k);
+    }
+  };
+  walk(v, "");
+  return out;
+}
+
+/**
+ * The text report and the JSON report of the same command carry the same numbers: every
+ * number the text prints (outside the chart) is in the JSON, and every number value of
+ * the JSON (outside `skip`: the series the chart draws, the trace) is printed.
+ */
+export function expectSameNumbers(text: string, json: unknown, skip: string[] = ["series", "trace"]): void {
+  const skipSet = new Set(skip);
+  const textNums = numbersIn(textWithoutChart(text));
+  const inJson = new Set(jsonNumbers(json, skipSet));
+  const missingFromJson = [...new Set(textNums)].filter((n) => !inJson.has(n));
+  expect(missingFromJson, "numbers printed in the text report but absent from --json").toEqual([]);
+  const inText = new Set(textNums);
+  const missingFromText = jsonNumberValues(json, skipSet).filter(({ value }) => !inText.has(String(value)));
+  expect(missingFromText, "numbers in --json that the text report does not print").toEqual([]);
+}
