@@ -10,7 +10,8 @@ export * as param from "./kernel/param.js";
 export * as errno from "./kernel/errno.js";
 export { Core, CoreError } from "./core/index.js";
 export type { Strategy } from "./core/index.js";
-export { parseElf, loadElfFile, installElfLoader, ElfError } from "./user/elf.js";
+export { parseElf, loadElfFile, ElfError } from "./kernel/imgact_elf.js";
+export * from "./workloads/index.js";
 export {
   bundledProgram, bundledProgramPath, bundledProgramBytes, installBundled, BUNDLED_PROGRAMS,
 } from "./user/programs.js";

@@ -11,7 +11,7 @@ import { runBomb, BOMB_PROGRAMS, type BombProgram, type BombReport } from "../wo
 import { runSpawn, type SpawnReport } from "../workloads/spawn.js";
 import { runProgram, formatEvent, type RunReport } from "../workloads/run.js";
 import type { MachineOptions, ProcessOptions, Duration, ProgressFn, Series } from "../workloads/common.js";
-import { parseElf, ElfError } from "../user/elf.js";
+import { parseElf, ElfError } from "../kernel/imgact_elf.js";
 import { bundledProgram, isBundled, BUNDLED_PROGRAMS } from "../user/programs.js";
 import { ForklabError } from "../kernel/api.js";
 import type { ProgramImage } from "../kernel/image.js";

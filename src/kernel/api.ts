@@ -443,8 +443,7 @@ export class Forklab {
    * bits `mode` (default 0755). Missing parent directories are made (mode 0755). An
    * existing regular file is overwritten in place and keeps its mode; a program
    * registered there with registerProgram is dropped, so execve reads the new bytes
-   * through the kernel's image loader (src/user/elf.ts's installElfLoader installs the
-   * ELF loader; without a loader execve of the file gives ENOEXEC).
+   * through the kernel's image activator (src/kernel/imgact_elf.ts).
    */
   installFile(path: string, bytes: Uint8Array, mode = 0o755): void {
     if (typeof path !== "string" || !path.startsWith("/")) throw new ForklabError(`installFile: path must be absolute, got ${JSON.stringify(path)}`);

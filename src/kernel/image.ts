@@ -1,5 +1,5 @@
 // A program image ready to be mapped by execve: what an ELF loader produces (issue 4's
-// src/user/elf.ts), or what a test builds by hand.
+// src/kernel/imgact_elf.ts), or what a test builds by hand.
 
 export interface Segment {
   /** Page-aligned or not: the loader maps every page the segment touches. */

@@ -32,6 +32,7 @@ import {
 import { ECHILD, EFAULT } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
+import { elfImageLoader } from "./imgact_elf.js";
 import type { Vnode } from "./vfs.js";
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
@@ -375,15 +376,11 @@ export class Kernel {
   imageOf(vp: Vnode): { image: ProgramImage; vnode: Vnode } | number {
     const img = this.images.get(vp);
     if (img) return { image: img, vnode: vp };
-    if (this.imageLoader) {
-      const r = this.imageLoader(vp);
-      if (typeof r === "number") return r;
-      return { image: r, vnode: vp };
-    }
-    return 8; // ENOEXEC
+    const r = this.imageLoader(vp);
+    return typeof r === "number" ? r : { image: r, vnode: vp };
   }
   /** Images registered for vnodes (registerProgram). */
   readonly images = new WeakMap<Vnode, ProgramImage>();
-  /** Turns a file's bytes into an image (the ELF loader installs itself here). */
-  imageLoader: ((vp: Vnode) => ProgramImage | number) | null = null;
+  /** The image activator: a file's bytes to an image, or an errno (ELF by default). */
+  imageLoader: (vp: Vnode) => ProgramImage | number = elfImageLoader;
 }

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProgramImage } from "../kernel/image.js";
 import type { Forklab } from "../kernel/api.js";
-import { parseElf, installElfLoader } from "./elf.js";
+import { parseElf } from "../kernel/imgact_elf.js";
 
 /** Every bundled program with a one-line description. */
 export const BUNDLED_PROGRAMS = {
@@ -91,12 +91,10 @@ export function bundledProgram(name: string): ProgramImage {
 }
 
 /**
- * Makes every bundled program runnable by path in a Forklab: installs the ELF loader as
- * the kernel's image loader, makes /tmp (rfork-cfdg opens a file there), and puts each
- * program at /bin/<name>, mode 0755.
+ * Makes every bundled program runnable by path in a Forklab: makes /tmp (rfork-cfdg
+ * opens a file there) and puts each program at /bin/<name>, mode 0755.
  */
 export function installBundled(fl: Forklab): void {
-  installElfLoader(fl);
   const tmp = fl.kernel.vfs.lookup("/tmp");
   if (typeof tmp === "number") fl.kernel.vfs.mkdir("/tmp", 0o1777);
   for (const name of Object.keys(BUNDLED_PROGRAMS)) {

@@ -1,12 +1,12 @@
-// The ELF32 i386 loader (src/user/elf.ts): every bundled binary parses; every kind of
+// The ELF32 i386 loader, the kernel's image activator (src/kernel/imgact_elf.ts): every bundled binary parses; every kind of
 // malformed file is refused with an ElfError that names what is wrong; and execve of a
 // malformed file fails with ENOEXEC before the calling process is touched.
 import { describe, it, expect } from "vitest";
 import { Forklab } from "../../src/index.js";
 import type { ProgramImage } from "../../src/index.js";
 import {
-  parseElf, readHeaders, loadElfFile, installElfLoader, elfImageLoader, ElfError, protOf, ELF, SEGMENT_LIMIT,
-} from "../../src/user/elf.js";
+  parseElf, readHeaders, loadElfFile, elfImageLoader, ElfError, protOf, ELF, SEGMENT_LIMIT,
+} from "../../src/kernel/imgact_elf.js";
 import {
   BUNDLED_PROGRAMS, bundledProgram, bundledProgramBytes, bundledProgramPath, installBundled,
 } from "../../src/user/programs.js";
@@ -170,7 +170,6 @@ describe("execve through the kernel's image loader", () => {
 
   it("a malformed file gives ENOEXEC and the caller is unchanged", () => {
     const fl = new Forklab({ physBytes: 8 << 20 });
-    installElfLoader(fl);
     fl.installFile("/bin/bad", bad());
     const { pid, pathp, argvp } = bareWithArgs(fl, "/bin/bad");
     const before = { proc: fl.proc(pid), maps: fl.mappings(pid), tf: fl.trapframe(pid), counters: fl.counters() };
@@ -211,11 +210,12 @@ describe("execve through the kernel's image loader", () => {
     expect(exits.get(t.pid)).toBe(0);
   });
 
-  it("without the loader installed, execve of a file gives ENOEXEC", () => {
+  it("is the kernel's image activator from boot: execve of an installed ELF file needs no setup", () => {
     const fl = new Forklab({ physBytes: 8 << 20 });
     fl.installFile("/bin/true", bundledProgramBytes("true"));
     const { pid, pathp, argvp } = bareWithArgs(fl, "/bin/true");
-    expect(fl.syscall(pid, "execve", [pathp, argvp, 0])).toMatchObject({ done: true, error: ENOEXEC });
+    expect(fl.syscall(pid, "execve", [pathp, argvp, 0])).toMatchObject({ done: true, error: 0 });
+    expect(fl.proc(pid)).toMatchObject({ comm: "true", hasProgram: true });
   });
 
   it("a program whose execve fails keeps running its old image: vfork-exec with a broken /bin/true exits 127", () => {
@@ -236,7 +236,6 @@ describe("execve through the kernel's image loader", () => {
 
   it("installFile replaces a file's bytes and a program registered there", () => {
     const fl = new Forklab({ physBytes: 8 << 20 });
-    installElfLoader(fl);
     const img: ProgramImage = bundledProgram("true");
     fl.registerProgram("/bin/x", img);
     fl.installFile("/bin/x", bad());

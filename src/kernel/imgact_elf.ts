@@ -6,17 +6,15 @@
 // checked before anything is built, so a malformed file gives an ElfError that says
 // exactly what is wrong and nothing half-made.
 //
-// installElfLoader(fl) puts the loader in the kernel's imageLoader hook: execve of a
-// file then parses it, and a malformed one fails with ENOEXEC before the calling
-// process is touched (the image activator fails before exec_new_vmspace, as in
-// kern_exec.c). loadElfFile(path) reads one from the host's disk for Forklab.spawn.
+// This is the kernel's image activator (imgact_elf.c's place): every Kernel uses
+// elfImageLoader for execve, and a malformed file fails with ENOEXEC before the calling
+// process is touched (the activator fails before exec_new_vmspace, as in kern_exec.c).
+// loadElfFile(path) reads one from the host's disk for Forklab.spawn.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { ProgramImage, Segment } from "../kernel/image.js";
-import type { Kernel } from "../kernel/kernel.js";
-import type { Forklab } from "../kernel/api.js";
-import { VREG, type Vnode } from "../kernel/vfs.js";
-import { EACCES, ENOEXEC } from "../kernel/errno.js";
+import type { ProgramImage, Segment } from "./image.js";
+import { VREG, type Vnode } from "./vfs.js";
+import { EACCES, ENOEXEC } from "./errno.js";
 
 export class ElfError extends Error {
   override name = "ElfError";
@@ -220,12 +218,6 @@ export function elfImageLoader(vp: Vnode): ProgramImage | number {
     if (e instanceof ElfError) return ENOEXEC;
     throw e;
   }
-}
-
-/** Installs the ELF loader as the kernel's image loader (of a Forklab or a Kernel). */
-export function installElfLoader(target: Forklab | Kernel): void {
-  const k = "kernel" in target ? target.kernel : target;
-  k.imageLoader = elfImageLoader;
 }
 
 /** Used by tests: the constants a hand-made ELF file needs. */
