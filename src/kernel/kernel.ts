@@ -2,7 +2,7 @@
 // and init, as init_main.c creates them), the dispatcher that runs LWPs in user mode and
 // in the kernel, and the helpers every kernel file uses (copyin/copyout through the
 // core's page tables, kprintf, KNOTE). The Node API is in api.ts on top of this.
-import { Core } from "../core/core.js";
+import { Core, STATS } from "../core/core.js";
 import type { Strategy } from "../core/core.js";
 import { Clock } from "./clock.js";
 import { Rng } from "./rng.js";
@@ -18,7 +18,7 @@ import { List } from "./queue.js";
 import { Ucred } from "./ucred.js";
 import { Sigacts, pendingUnmasked } from "./signal.js";
 import { fdinit_bootstrap } from "./filedesc.js";
-import { vmspace_alloc, inStackRegion, vm_page_count_severe } from "./vm.js";
+import { vmspace_alloc, inStackRegion, vm_page_count_severe, vm_waitpfault } from "./vm.js";
 import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
 import { kern_wait, type WaitResult } from "./wait.js";
 import { exit1 } from "./exit.js";
@@ -29,7 +29,7 @@ import {
   RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, W_EXITCODE, SIGSEGV, SIGBUS, SIGILL,
   SIGFPE, PAGE_SIZE,
 } from "./param.js";
-import { ECHILD, EFAULT } from "./errno.js";
+import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
@@ -213,8 +213,12 @@ export class Kernel {
           break;
         case "fault":
           cpu.gd_cnt.v_trap++;
-          if (!this.userFault(lp, r.faultVa!, r.faultErr!)) {
-            this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (r.faultErr! & 1) ? SIGBUS : SIGSEGV)));
+          switch (this.userFault(lp, r.faultVa!, r.faultErr!)) {
+            case "resolved": break;
+            case "nomem": this.enterKernel(lp, vm_waitpfault(this, lp)); break;
+            case "signal":
+              // trap_pfault: a protection failure is SIGBUS, an unmapped address SIGSEGV.
+              this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (r.faultErr! & 1) ? SIGBUS : SIGSEGV)));
           }
           break;
         case "illegal":
@@ -232,15 +236,23 @@ export class Kernel {
     return used;
   }
 
-  /** trap_pfault for a user fault: copy-on-write, or stack growth; false means a signal. */
-  private userFault(lp: Lwp, va: number, err: number): boolean {
-    const vm = lp.lwp_proc.p_vmspace!;
-    const r = this.core.fault(vm.vm_pmap, va, err);
-    const resolved = r === 0
-      || ((err & 1) === 0 && inStackRegion(vm, va) && this.core.enter(vm.vm_pmap, Math.floor(va / PAGE_SIZE) * PAGE_SIZE, 3) === 0);
-    if (r === 0) this.cpus[lp.cpu].gd_cnt.v_cow_faults++;
-    if (this.events.wants("fault")) this.events.emit({ type: "fault", pid: lp.lwp_proc.p_pid, va, err, resolved });
-    return resolved;
+  /**
+   * trap_pfault for a user fault: copy-on-write (vm_fault), or stack growth. "nomem" when
+   * the page could not be had: the LWP waits for memory and retries, as vm_fault does.
+   */
+  private userFault(lp: Lwp, va: number, err: number): "resolved" | "nomem" | "signal" {
+    const vm = lp.lwp_proc.p_vmspace!, x = this.core.x, gd = this.cpus[lp.cpu].gd_cnt;
+    const optim = x.core_stat(STATS.cowOptim);
+    let r = this.core.fault(vm.vm_pmap, va, err);
+    if (r === 0) {
+      gd.v_cow_faults++;
+      if (x.core_stat(STATS.cowOptim) !== optim) gd.v_cow_optim++;
+    } else if (r === -EFAULT && (err & 1) === 0 && inStackRegion(vm, va)) {
+      r = this.core.enter(vm.vm_pmap, Math.floor(va / PAGE_SIZE) * PAGE_SIZE, 3);
+    }
+    const outcome = r === 0 ? "resolved" : r === -ENOMEM ? "nomem" : "signal";
+    if (this.events.wants("fault")) this.events.emit({ type: "fault", pid: lp.lwp_proc.p_pid, va, err, resolved: r === 0 });
+    return outcome;
   }
 
   /** The first switch-in of a forked LWP: the core runs the handler cpu_fork installed. */

@@ -108,6 +108,14 @@ export function* vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): K
 }
 
 /**
+ * vm_waitpfault: a user fault found no free frame. Sleep until frames are freed (or a
+ * tick of hz passes), then return to user mode, where the instruction faults again.
+ */
+export function* vm_waitpfault(k: Kernel, lp: Lwp): KGen<void> {
+  yield* tsleep(k, lp, k.vmPagesNeeded, 0, "pfault", k.clock.hz);
+}
+
+/**
  * pmap_replacevm(p, vm, 0): installs vm in p and its only LWP (pmap_setlwpvm). That LWP is
  * the one running (rfork's or execve's caller), so its pcb_cr3 takes the new page
  * directory, as load_cr3 would.

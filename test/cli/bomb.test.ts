@@ -81,7 +81,7 @@ describe("forklab bomb", () => {
     expect(r.exits).toEqual({ calls: r.forks.succeeded + 1, killed: 0 });
   });
 
-  it("out of memory before the ceiling: forks fail with ENOMEM, and faults no frame can resolve kill", async () => {
+  it("out of memory before the ceiling: forks fail with ENOMEM (forklab), and a fault no frame can resolve waits in \"pfault\" as vm_fault does", async () => {
     const r = await cliJson<BombReport>(["bomb", "--mem", "4M", "--maxproc", "2000", "--for", "20t"]);
     checkConsistent(r);
     expect(r.saturation).toMatchObject({ reached: false, seconds: null, tick: null });
