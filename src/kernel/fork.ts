@@ -223,7 +223,16 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
       p2.p_leader = p2;
     }
 
-    p2.p_lwp_tree = k.core.lwpTreeAlloc(); // RB_INIT
+    p2.p_lwp_tree = k.core.x.lwptree_alloc(); // RB_INIT
+    if (p2.p_lwp_tree === 0) {
+      // forklab only: the core's tree heads (one per thread slot) are all in use, so no
+      // thread could be had either. Back out the linkage and the counts, and fail.
+      if (flags & RFTHREAD) p1.p_peers = p2.p_peers;
+      chgproccnt(p1.p_ucred!.cr_ruidinfo, -1, 0);
+      k.nprocs--;
+      error = ENOMEM;
+      break done;
+    }
     p2.p_spin = new Spinlock("p_spin");
     p2.p_lasttid = -1; /* first tid will be 0 */
 

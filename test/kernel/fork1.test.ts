@@ -924,3 +924,20 @@ describe("fork1: what lwp_fork copies, and the rev-1.76 quirks around it", () =>
     expect(fl.proc(c1).stat).toBe("SACTIVE");
   });
 });
+
+describe("forklab only: the core's thread slots run out", () => {
+  it("a fork when every LWP tree head is taken fails with ENOMEM and backs out nprocs and the uid count", () => {
+    // 4 MiB gives 256 thread slots; maxproc above it lets fork1 reach the allocation.
+    const fl = new Forklab({ physBytes: 4 << 20, maxproc: 5000 });
+    const sh = fl.spawn({ uid: 0 }).pid;
+    const heads: number[] = [];
+    for (let h = fl.kernel.core.x.lwptree_alloc(); h !== 0; h = fl.kernel.core.x.lwptree_alloc()) heads.push(h);
+    const nprocs = fl.kernel.nprocs, count = fl.kernel.uids.uilookup(0)!.ui_proccnt;
+    const r = fl.syscall(sh, "fork");
+    expect(r).toMatchObject({ done: true, error: 12, errno: "ENOMEM" });
+    expect(fl.kernel.nprocs).toBe(nprocs);
+    expect(fl.kernel.uids.uilookup(0)!.ui_proccnt).toBe(count);
+    for (const h of heads) fl.kernel.core.x.lwptree_free(h);
+    expect(fl.syscall(sh, "fork")).toMatchObject({ done: true, error: 0 });
+  });
+});
