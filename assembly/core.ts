@@ -5,13 +5,14 @@ import { ld32, st32, fill, memPages, memGrow, heapBase, ltu } from "./mem";
 import {
   K, setState, CORE_MAGIC, ABI_VERSION, CTL_BYTES, C_MAGIC, C_ABI, C_PHYS_BASE, C_PHYS_BYTES,
   C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
-  C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END,
+  C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END, C_PTGROUPS,
 } from "./state";
 import { framesInit } from "./frames";
 import { PAGE_SHIFT, EINVAL, ENOMEM } from "./i386";
 import { pmapBootstrap, PMAP_SLOT, KSTACK_MAX_THREADS } from "./pmap";
 import { THR_SLOT, threadsInit } from "./cpu";
 import { HEAD_SLOT, headsInit } from "./lwptree";
+import { opAttrInit } from "./x86";
 
 export const IOBUF_BYTES: i32 = 65536;
 export const MIN_PHYS_BYTES: i32 = 1 << 20;          // 1 MiB
@@ -35,7 +36,7 @@ export function defaultMaxThreads(physBytes: i32): i32 {
 /** Bytes of core bookkeeping (control block through I/O buffer) before physical memory. */
 export function metaBytes(physBytes: i32, maxThreads: i32): i32 {
   const nframes = physBytes >>> PAGE_SHIFT;
-  let n = CTL_BYTES + nframes * 8;
+  let n = CTL_BYTES + nframes * 12;
   n += maxPmaps(nframes) * PMAP_SLOT;
   n += maxThreads * THR_SLOT + maxThreads * HEAD_SLOT;
   return n + IOBUF_BYTES;
@@ -62,6 +63,7 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   let p = ctl + CTL_BYTES;
   st32(ctl + C_REFCNT, p); p += nframes * 4;
   st32(ctl + C_FREESTACK, p); p += nframes * 4;
+  st32(ctl + C_PTGROUPS, p); p += nframes * 4;
   st32(ctl + C_PMAP_TAB, p); st32(ctl + C_PMAP_MAX, maxPmaps(nframes)); p += maxPmaps(nframes) * PMAP_SLOT;
   st32(ctl + C_THR_TAB, p); st32(ctl + C_THR_MAX, maxThreads); p += maxThreads * THR_SLOT;
   st32(ctl + C_HEAD_TAB, p); st32(ctl + C_HEAD_MAX, maxThreads); p += maxThreads * HEAD_SLOT;
@@ -71,6 +73,7 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   framesInit();
   threadsInit();
   headsInit();
+  opAttrInit();
   const err = pmapBootstrap(maxThreads);
   if (err < 0) return err;
   return ctl;

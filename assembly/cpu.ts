@@ -24,7 +24,7 @@
 // the third frame, so pcb and trapframe accesses go straight to physical memory through
 // the cached frame address, without a page walk.
 import { ld32, st32, ltu } from "./mem";
-import { K, C_THR_TAB, C_THR_MAX, C_THR_FREE, C_THR_HWM } from "./state";
+import { K, PHYS, C_THR_TAB, C_THR_MAX, C_THR_FREE, C_THR_HWM } from "./state";
 import { pld32, pst32, pcopy, pzero } from "./phys";
 import { frameAlloc, frameUnref } from "./frames";
 import { KSTACK_AREA, KSTACK_STRIDE, pmap_kenter, pmap_kremove, pmap_cr3, pmap_valid, copyout_word } from "./pmap";
@@ -174,6 +174,17 @@ export function tf_set(td: i32, off: i32, v: i32): void {
 /** Physical addresses of td's pcb and trapframe (td live). */
 function pcbPa(s: i32): i32 { return ld32(s + T_FRAME2) + PCB_IN_F2; }
 function tfPa(s: i32): i32 { return ld32(s + T_FRAME2) + TF_IN_F2; }
+
+/**
+ * The linear address of td's trapframe, or 0 for a dead handle: for the interpreter,
+ * which reads and writes every register there at each run's start and stop, and for a
+ * host that reads and writes them there itself (the kernel's syscall entry and return).
+ * It stays put for the thread's life.
+ */
+export function tfLinear(td: i32): i32 {
+  const s = live(td);
+  return s == 0 ? 0 : (PHYS + tfPa(s)) | 0;
+}
 
 /**
  * cpu_fork(lp1, lp2, flags), reference §3.4: td2's pcb and trapframe from td1's, the

@@ -39,8 +39,10 @@ export {
 export {
   thread_alloc, thread_free, thread_valid, thread_kstack, thread_pcb, thread_regs, thread_sp,
   pcb_get, pcb_set, tf_get, tf_set, cpu_fork, cpu_set_fork_handler, cpu_prepare_lwp,
-  cpu_switchin, fork_return, exec_setregs, threads_used,
+  cpu_switchin, fork_return, exec_setregs, threads_used, tfLinear as thread_tf,
 } from "./cpu";
 
 // x86.ts: user mode, an i386 interpreter at CPL 3 (docs/x86.md)
-export { cpu_run, cpu_run_count, cpu_run_stop } from "./x86";
+export {
+  cpu_run, cpu_run_count, cpu_run_stop, cpu_run_cow, cpu_run_cow_faults, cpu_run_cow_kept, cpu_run_area,
+} from "./x86";

@@ -7,15 +7,22 @@
 //   +4 resident: user pages mapped
 //   +8 ptcount: user page-table pages
 //  +12 next free slot (free list head at K+C_PMAP_FREE, LIFO; never-used slots above C_PMAP_HWM)
+//  +16 user PDE groups that may be in use: bit g for PDEs 32g .. 32g + 31 (g 0..23)
 // The directory holds the recursive self-map at PDE 767 and copies of the kernel's PDEs
 // 768..1023, which point at kernel page tables allocated once at boot and shared by all.
 //
 // Every user page and every user page table is a frame with a reference count: a page
 // shared copy-on-write by n address spaces has count n; a page-table page has count 1 per
 // directory pointing at it (always 1 today; see "share-pt" below).
-import { ld32, st32, ld8, st8, copy, ltu, leu } from "./mem";
+//
+// The walks over a whole directory or page table (fork, destroy, pmap_next) read only
+// what may be in use: a directory's groups of 32 PDEs are noted in its slot (+16), a user
+// page table's groups of 32 PTEs in ptgroups[its pfn] (K+C_PTGROUPS). A group's bit is
+// set when an entry is made there and stays set until the table goes; a clear bit means
+// the group's 128 bytes are all zero.
+import { ld32, st32, ld8, st8, copy, fill, zskip, ltu, leu } from "./mem";
 import {
-  K, PHYS, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT,
+  K, PHYS, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT, C_PTGROUPS,
   C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, statAdd, STAT_COW_FAULTS, STAT_COW_OPTIM,
   STAT_PAGES_COPIED, STAT_PTS_COPIED, STAT_PMAP_FORKS,
 } from "./state";
@@ -42,6 +49,7 @@ const SL_PDIR: i32 = 0;
 const SL_RESIDENT: i32 = 4;
 const SL_PTCOUNT: i32 = 8;
 const SL_NEXT: i32 = 12;
+const SL_PDEGROUPS: i32 = 16;
 
 /** Kernel PDEs and PTEs, and the self-map: supervisor read/write. */
 const KERN_BITS: i32 = PG_V | PG_RW | PG_A | PG_M;
@@ -51,6 +59,44 @@ const UPDE_BITS: i32 = PG_V | PG_RW | PG_U | PG_A | PG_M;
 const UPTE_BITS: i32 = PG_V | PG_U | PG_MANAGED;
 /** User PDEs are 0 .. UMAXPTDI (766): everything below the self-map. */
 const NUPDE: i32 = PTDPTDI;
+/**
+ * The user PDEs' bytes rounded up to whole 16-byte blocks for zskip: the last block also
+ * holds PDE 767 (the self-map, never zero), so loops over it stop at NUPDE themselves.
+ */
+const UPD_SCAN: i32 = ((NUPDE << 2) + 15) & ~15;
+
+/** Notes that user PDE pdi may now be in use (SL_PDEGROUPS). */
+function markPde(s: i32, pdi: i32): void {
+  st32(s + SL_PDEGROUPS, ld32(s + SL_PDEGROUPS) | (1 << (pdi >> 5)));
+}
+
+/** The linear address of the user page table pt's PTE groups word (ptgroups). */
+function ptGroups(pt: i32): i32 { return ld32(K + C_PTGROUPS) + ((pt >>> 12) << 2); }
+
+/** Notes that the PTE for va may now be in use in the page table pt (ptgroups). */
+function markPte(pt: i32, va: i32): void {
+  const g = ptGroups(pt);
+  st32(g, ld32(g) | (1 << ((va >>> 17) & 31)));
+}
+
+/**
+ * The walks over the n bytes of a directory's user PDEs or of a page table at linear p
+ * go block by block, to the next 16-byte block at or after byte offset b that may be
+ * non-zero (n when none): past the groups of 32 entries (128 bytes) that `groups` says
+ * are empty, and past empty blocks in the others (zskip, 64 bytes a load).
+ *   for (let b = nextIn(p, groups, 0, n); b < n; b = nextIn(p, groups, b + 16, n)) { words b .. b + 12 }
+ */
+function nextIn(p: i32, groups: i32, b: i32, n: i32): i32 {
+  while (b < n) {
+    const end = ((b >> 7) + 1) << 7;
+    if ((groups & (1 << (b >> 7))) != 0) {
+      const j = b + zskip(p + b, end - b);
+      if (j < end) return j;
+    }
+    b = end;
+  }
+  return n;
+}
 
 // ---------------------------------------------------------------- slots
 
@@ -108,7 +154,8 @@ export function pmap_kremove(kva: i32): void {
 
 /** pmap_pinit + pmap_pinit2: an empty address space; its handle, or -ENOMEM. */
 export function pmap_create(): i32 {
-  const pd = frameAlloc();
+  // Not zeroed by the allocator: every byte of it is written below.
+  const pd = frameAllocRaw();
   if (pd == 0) return -ENOMEM;
   let pm = ld32(K + C_PMAP_FREE);
   if (pm != 0) {
@@ -124,6 +171,8 @@ export function pmap_create(): i32 {
   st32(s + SL_RESIDENT, 0);
   st32(s + SL_PTCOUNT, 0);
   st32(s + SL_NEXT, 0);
+  st32(s + SL_PDEGROUPS, 0);
+  fill(pdeAt(pd, 0), 0, NUPDE << 2);
   st32(pdeAt(pd, PTDPTDI), pd | KERN_BITS);
   copy(pdeAt(pd, KPTDI), pdeAt(ld32(K + C_KPDIR), KPTDI), (1024 - KPTDI) << 2);
   return pm;
@@ -136,9 +185,13 @@ export function pmap_create(): i32 {
 function releasePt(pt: i32): void {
   if (ld32(ld32(K + C_REFCNT) + ((pt >>> 12) << 2)) == 1) {
     const ptl = PHYS + pt;
-    for (let j = 0; j < PAGE_SIZE; j += 4) {
-      const pte = ld32(ptl + j);
-      if ((pte & PG_V) != 0) frameUnref(pte & PG_FRAME);
+    const groups = ld32(ptGroups(pt));
+    for (let o = 0; o < PAGE_SIZE; o += 128) {
+      if ((groups & (1 << (o >> 7))) == 0) continue;
+      for (let j = o + zskip(ptl + o, 128); j < o + 128; j += 4) {
+        const pte = ld32(ptl + j);
+        if ((pte & PG_V) != 0) frameUnref(pte & PG_FRAME);
+      }
     }
   }
   frameUnref(pt);
@@ -150,14 +203,18 @@ export function pmap_destroy(pm: i32): i32 {
   const s = slotOf(pm);
   const pd = ld32(s + SL_PDIR);
   const pdl = pdeAt(pd, 0);
-  for (let i = 0; i < NUPDE; i++) {
-    const pde = ld32(pdl + (i << 2));
-    if ((pde & PG_V) != 0) releasePt(pde & PG_FRAME);
+  const groups = ld32(s + SL_PDEGROUPS);
+  for (let b = nextIn(pdl, groups, 0, UPD_SCAN); b < UPD_SCAN; b = nextIn(pdl, groups, b + 16, UPD_SCAN)) {
+    for (let j = b; j < b + 16 && j < NUPDE << 2; j += 4) {
+      const pde = ld32(pdl + j);
+      if ((pde & PG_V) != 0) releasePt(pde & PG_FRAME);
+    }
   }
   frameUnref(pd);
   st32(s + SL_PDIR, 0);
   st32(s + SL_RESIDENT, 0);
   st32(s + SL_PTCOUNT, 0);
+  st32(s + SL_PDEGROUPS, 0);
   st32(s + SL_NEXT, ld32(K + C_PMAP_FREE));
   st32(K + C_PMAP_FREE, pm);
   return 0;
@@ -192,6 +249,8 @@ export function pmap_enter(pm: i32, va: i32, prot: i32): i32 {
   if (newPt != 0) {
     pde = newPt | UPDE_BITS;
     st32(pdea, pde);
+    st32(ptGroups(newPt), 0);
+    markPde(s, va >>> 22);
     st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) + 1);
   }
   const ptea = pteAt(pde, va);
@@ -199,13 +258,11 @@ export function pmap_enter(pm: i32, va: i32, prot: i32): i32 {
   if ((old & PG_V) != 0) frameUnref(old & PG_FRAME);
   else st32(s + SL_RESIDENT, ld32(s + SL_RESIDENT) + 1);
   st32(ptea, pa | UPTE_BITS | ((prot & VM_PROT_WRITE) != 0 ? PG_RW : 0));
+  markPte(pde & PG_FRAME, va);
   return 0;
 }
 
-function ptEmpty(ptl: i32): bool {
-  for (let j = 0; j < PAGE_SIZE; j += 4) if (ld32(ptl + j) != 0) return false;
-  return true;
-}
+function ptEmpty(ptl: i32): bool { return zskip(ptl, PAGE_SIZE) == PAGE_SIZE; }
 
 /** Unmaps [sva, eva), dropping the frames; frees page tables left empty. */
 export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
@@ -318,6 +375,14 @@ function walk(pd: i32, va: i32, access: i32): i32 {
   return (pte & PG_FRAME) | (va & PAGE_MASK);
 }
 
+/**
+ * pmap_translate for a caller that has checked pm and holds its directory's physical
+ * address pd (the interpreter, which translates at every TLB miss of a run).
+ */
+export function pmap_walk(pd: i32, va: i32, access: i32): i32 {
+  return walk(pd, va, access & (PGEX_W | PGEX_U));
+}
+
 /** The MMU's translation of va for access (PGEX_W 2 | PGEX_U 4) in address space pm. */
 export function pmap_translate(pm: i32, va: i32, access: i32): i32 {
   if (!live(pm)) return -EINVAL;
@@ -359,29 +424,39 @@ export function pmap_fault(pm: i32, va: i32, err: i32): i32 {
 // ---------------------------------------------------------------- fork
 
 /**
- * The cow strategy for one page table: the parent's PT at linear src into the child's
- * fresh (not zeroed) PT at linear dst. Writable and COW pages become
- * (pte & ~(PG_RW|PG_A|PG_M)) | PG_COW on both sides (vm_map_copy_entry's pmap_protect,
- * then pmap_copy); read-only pages are shared as they are (A/M cleared in the child).
- * Every present page gains a reference. Returns the number of pages.
+ * The cow strategy for one page table: the parent's PT at linear src (its PTE groups
+ * `groups`) into the child's fresh (not zeroed) PT at linear dst. Writable and COW pages
+ * become (pte & ~(PG_RW|PG_A|PG_M)) | PG_COW on both sides (vm_map_copy_entry's
+ * pmap_protect, then pmap_copy); read-only pages are shared as they are (A/M cleared in
+ * the child). Every present page gains a reference. Returns the number of pages.
  */
-function forkPtCow(src: i32, dst: i32): i32 {
+function forkPtCow(src: i32, groups: i32, dst: i32): i32 {
   const rc = ld32(K + C_REFCNT);
   let n = 0;
-  for (let j = 0; j < PAGE_SIZE; j += 4) {
-    const pte = ld32(src + j);
-    if ((pte & PG_V) == 0) { st32(dst + j, 0); continue; }
-    let np: i32;
-    if ((pte & (PG_RW | PG_COW)) != 0) {
-      np = (pte & ~(PG_RW | PG_A | PG_M)) | PG_COW;
-      if (np != pte) st32(src + j, np);
-    } else {
-      np = pte & ~(PG_A | PG_M);
+  for (let o = 0; o < PAGE_SIZE; o += 128) {
+    if ((groups & (1 << (o >> 7))) == 0) {
+      // A group the parent never used: the child's is zero too (a run of them at once).
+      let e = o + 128;
+      while (e < PAGE_SIZE && (groups & (1 << (e >> 7))) == 0) e += 128;
+      fill(dst + o, 0, e - o);
+      o = e - 128;
+      continue;
     }
-    st32(dst + j, np);
-    const r = rc + ((pte >>> 12) << 2);
-    st32(r, ld32(r) + 1);
-    n++;
+    for (let j = o; j < o + 128; j += 4) {
+      const pte = ld32(src + j);
+      if ((pte & PG_V) == 0) { st32(dst + j, 0); continue; }
+      let np: i32;
+      if ((pte & (PG_RW | PG_COW)) != 0) {
+        np = (pte & ~(PG_RW | PG_A | PG_M)) | PG_COW;
+        if (np != pte) st32(src + j, np);
+      } else {
+        np = pte & ~(PG_A | PG_M);
+      }
+      st32(dst + j, np);
+      const r = rc + ((pte >>> 12) << 2);
+      st32(r, ld32(r) + 1);
+      n++;
+    }
   }
   return n;
 }
@@ -392,17 +467,20 @@ function forkPtCow(src: i32, dst: i32): i32 {
  * child PT at linear dst is zeroed. Returns the number of pages, or -1 when memory ran out
  * (the pages mapped so far stay mapped, for pmap_destroy to drop).
  */
-function forkPtCopy(src: i32, dst: i32): i32 {
+function forkPtCopy(src: i32, groups: i32, dst: i32): i32 {
   let n = 0;
-  for (let j = 0; j < PAGE_SIZE; j += 4) {
-    const pte = ld32(src + j);
-    if ((pte & PG_V) == 0) continue;
-    const npa = frameAllocRaw();
-    if (npa == 0) return -1;
-    copy(PHYS + npa, PHYS + (pte & PG_FRAME), PAGE_SIZE);
-    st32(dst + j, npa | UPTE_BITS | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
-    statAdd(STAT_PAGES_COPIED, 1);
-    n++;
+  for (let o = 0; o < PAGE_SIZE; o += 128) {
+    if ((groups & (1 << (o >> 7))) == 0) continue;
+    for (let j = o + zskip(src + o, 128); j < o + 128; j += 4) {
+      const pte = ld32(src + j);
+      if ((pte & PG_V) == 0) continue;
+      const npa = frameAllocRaw();
+      if (npa == 0) return -1;
+      copy(PHYS + npa, PHYS + (pte & PG_FRAME), PAGE_SIZE);
+      st32(dst + j, npa | UPTE_BITS | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
+      statAdd(STAT_PAGES_COPIED, 1);
+      n++;
+    }
   }
   return n;
 }
@@ -425,25 +503,35 @@ export function pmap_fork(pm: i32, strategy: i32): i32 {
   const cpd = pdeAt(ld32(cs + SL_PDIR), 0);
   let resident = 0;
   let pts = 0;
+  // The child's page tables go where the parent's are, in the same PDE groups (noted
+  // first, so that pmap_destroy of a child left half made finds them).
+  const groups = ld32(ps + SL_PDEGROUPS);
+  st32(cs + SL_PDEGROUPS, groups);
   // Stats count work done, so a fork that runs out of memory still counts its copies.
-  for (let i = 0; i < NUPDE << 2; i += 4) {
-    const pde = ld32(ppd + i);
-    if ((pde & PG_V) == 0) continue;
-    // share-pt slots in here: instead of a new PT, take a reference on the parent's PT
-    // frame (frameRef(pde & PG_FRAME)), write pde & ~PG_RW into both directories (a write
-    // anywhere in the 4 MiB span then faults, and pmap_fault copies the PT with
-    // forkPtCow), and add the PT's present pages to the child's resident count.
-    // releasePt already drops a shared PT's pages only with its last reference.
-    const pt = strategy == FORK_COW ? frameAllocRaw() : frameAlloc();
-    if (pt == 0) { pmap_destroy(child); return -ENOMEM; }
-    st32(cpd + i, pt | UPDE_BITS);
-    statAdd(STAT_PTS_COPIED, 1);
-    pts++;
-    const n = strategy == FORK_COW
-      ? forkPtCow(PHYS + (pde & PG_FRAME), PHYS + pt)
-      : forkPtCopy(PHYS + (pde & PG_FRAME), PHYS + pt);
-    if (n < 0) { pmap_destroy(child); return -ENOMEM; }
-    resident += n;
+  for (let b = nextIn(ppd, groups, 0, UPD_SCAN); b < UPD_SCAN; b = nextIn(ppd, groups, b + 16, UPD_SCAN)) {
+    for (let i = b; i < b + 16 && i < NUPDE << 2; i += 4) {
+      const pde = ld32(ppd + i);
+      if ((pde & PG_V) == 0) continue;
+      // share-pt slots in here: instead of a new PT, take a reference on the parent's PT
+      // frame (frameRef(pde & PG_FRAME)), write pde & ~PG_RW into both directories (a write
+      // anywhere in the 4 MiB span then faults, and pmap_fault copies the PT with
+      // forkPtCow), and add the PT's present pages to the child's resident count.
+      // releasePt already drops a shared PT's pages only with its last reference.
+      // Zeroed for copy, which writes only the present entries; forkPtCow writes them all.
+      const pt = strategy == FORK_COW ? frameAllocRaw() : frameAlloc();
+      if (pt == 0) { pmap_destroy(child); return -ENOMEM; }
+      st32(cpd + i, pt | UPDE_BITS);
+      // The child's PTEs will be where the parent's are (noted before any is made).
+      const ptes = ld32(ptGroups(pde & PG_FRAME));
+      st32(ptGroups(pt), ptes);
+      statAdd(STAT_PTS_COPIED, 1);
+      pts++;
+      const n = strategy == FORK_COW
+        ? forkPtCow(PHYS + (pde & PG_FRAME), ptes, PHYS + pt)
+        : forkPtCopy(PHYS + (pde & PG_FRAME), ptes, PHYS + pt);
+      if (n < 0) { pmap_destroy(child); return -ENOMEM; }
+      resident += n;
+    }
   }
   st32(cs + SL_RESIDENT, resident);
   st32(cs + SL_PTCOUNT, pts);
@@ -471,13 +559,29 @@ export function pmap_next(pm: i32, va: i32): i32 {
   if (!live(pm) || !userVa(va)) return -1;
   const a = (va + PAGE_MASK) & ~PAGE_MASK;
   if (!userVa(a)) return -1;
-  const pdl = pdeAt(ld32(slotOf(pm) + SL_PDIR), 0);
+  const s = slotOf(pm);
+  const pdl = pdeAt(ld32(s + SL_PDIR), 0);
+  const groups = ld32(s + SL_PDEGROUPS);
   let j = ((a >>> 12) & 1023) << 2;
   for (let i = a >>> 22; i < NUPDE; i++) {
+    // At each block boundary, empty blocks of PDEs (and below, of PTEs) are passed over.
+    if ((i & 3) == 0) {
+      const b = nextIn(pdl, groups, i << 2, UPD_SCAN);
+      if (b != i << 2) {
+        i = b >> 2;
+        j = 0;
+        if (i >= NUPDE) break;
+      }
+    }
     const pde = ld32(pdl + (i << 2));
     if ((pde & PG_V) != 0) {
       const ptl = PHYS + (pde & PG_FRAME);
+      const ptes = ld32(ptGroups(pde & PG_FRAME));
       for (; j < PAGE_SIZE; j += 4) {
+        if ((j & 15) == 0) {
+          j = nextIn(ptl, ptes, j, PAGE_SIZE);
+          if (j >= PAGE_SIZE) break;
+        }
         if ((ld32(ptl + j) & PG_V) != 0) return (i << 22) | (j << 10);
       }
     }

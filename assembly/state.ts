@@ -40,6 +40,7 @@ export const C_END: i32 = 84;          // first linear byte after everything the
 export const C_PMAP_HWM: i32 = 88;     // slots ever used (slots above it were never handed out)
 export const C_THR_HWM: i32 = 92;
 export const C_HEAD_HWM: i32 = 96;
+export const C_PTGROUPS: i32 = 100;    // linear address of i32 ptgroups[nframes] (pmap.ts)
 // Statistics (u32 counters), one word each.
 export const C_STAT_BASE: i32 = 128;
 export const STAT_COW_FAULTS: i32 = 0;   // write faults resolved on a COW page
@@ -56,6 +57,7 @@ export const C_FAULT_ERR: i32 = 260;
 export const C_LAST_ERR: i32 = 264;   // errno of the last copyin_word (0 = ok)
 export const C_RUN_BASE: i32 = 272;    // 272..479: the interpreter's run area (docs/x86.md)
 export const C_RUN_END: i32 = 480;     // first free control-block byte after it
+export const C_OPATTR: i32 = 512;     // 512..1023: the interpreter's opcode attribute bytes (x86.ts)
 export const CTL_BYTES: i32 = 4096;
 
 export function stat(i: i32): i32 { return ld32(K + C_STAT_BASE + (i << 2)); }

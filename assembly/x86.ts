@@ -4,11 +4,12 @@
 // unsupported instruction, or a divide error. docs/x86.md lists the instructions.
 //
 // Structure of one step: fetch (a one-page software TLB for code, in locals), decode
-// (prefix-free opcode, ModRM, SIB, displacement, immediate: table opAttr), one check that
-// every byte decoded was really fetchable, then execute (one switch). Every memory operand
-// is resolved to a linear address (a register's slot in the register file, a byte of
-// simulated physical memory, or a bounce buffer for an access that straddles two pages)
-// before anything is changed, so a faulting instruction changes nothing.
+// (prefix-free opcode, ModRM, SIB, displacement, immediate: opAttr, looked up in a table
+// core init fills at K + C_OPATTR), one check that every byte decoded was really
+// fetchable, then execute (one switch). Every memory operand is resolved to a linear
+// address (a register's slot in the register file, a byte of simulated physical memory,
+// or a bounce buffer for an access that straddles two pages) before anything is changed,
+// so a faulting instruction changes nothing.
 //
 // Flags are lazy for add/adc/sub/sbb/cmp/neg/inc/dec and the logic ops: the last such
 // operation's kind, operands and result stay in locals and are turned into EFLAGS bits
@@ -17,6 +18,8 @@
 // The run area, K + C_RUN_BASE (208 bytes), holds everything of a run that helpers share:
 //    0 instructions retired by the last run      4 stop reason of the last run
 //    8 address space (pm) of the run             12 high word / remainder from mul and div
+//   16 cpu_run_cow: copy-on-write faults resolved, 20 ... of which kept their frame
+//   24 the run's page directory (physical address), for the walks
 //   32..63 register file eax ecx edx ebx esp ebp esi edi (the trapframe's values, loaded
 //          at the start and stored back at the stop)
 //   64..95 read TLB, 96..127 write TLB: 4 direct-mapped entries each (tag = page va | 1,
@@ -26,14 +29,14 @@
 //      address and length of each), 176..207 fetch buffer for an instruction that
 //      straddles two pages
 import { ld8, ld16, ld32, st8, st16, st32, copy, fill, ltu, leu, divu, mul32 } from "./mem";
-import { K, PHYS, C_RUN_BASE, C_FAULT_VA, C_FAULT_ERR } from "./state";
+import { K, PHYS, C_RUN_BASE, C_FAULT_VA, C_FAULT_ERR, C_OPATTR, stat, STAT_COW_OPTIM } from "./state";
 import {
-  EINVAL, PGEX_W, PGEX_U, PSL_C, PSL_PF, PSL_AF, PSL_Z, PSL_N, PSL_D, PSL_V,
+  EINVAL, PGEX_P, PGEX_W, PGEX_U, PSL_C, PSL_PF, PSL_AF, PSL_Z, PSL_N, PSL_D, PSL_V,
   TF_EAX, TF_ECX, TF_EDX, TF_EBX, TF_ESP, TF_EBP, TF_ESI, TF_EDI, TF_EIP, TF_EFLAGS,
   TF_TRAPNO, TF_ERR,
 } from "./i386";
-import { pmap_translate, pmap_valid } from "./pmap";
-import { tf_get, tf_set, thread_valid } from "./cpu";
+import { pmap_walk, pmap_cr3, pmap_valid, pmap_fault } from "./pmap";
+import { tfLinear } from "./cpu";
 
 // Stop reasons (cpu_run's result).
 export const STOP_SYSCALL: i32 = 1;
@@ -55,6 +58,9 @@ const RUN_COUNT: i32 = 0;
 const RUN_STOP: i32 = 4;
 const RUN_PM: i32 = 8;
 const RUN_HI: i32 = 12;
+const RUN_COW: i32 = 16;     // cpu_run_cow: copy-on-write faults resolved during the run
+const RUN_KEPT: i32 = 20;    // ... of which kept their frame (STAT_COW_OPTIM)
+const RUN_PD: i32 = 24;      // the run's page directory (physical), for the walks
 const RUN_REGS: i32 = 32;
 const RUN_TLB: i32 = 64;
 const RUN_RB: i32 = 128;
@@ -83,6 +89,14 @@ const A_I32: i32 = 4;
 const A_I16: i32 = 8;
 const A_GRP3: i32 = 16;  // F6/F7: an immediate only for /0 (test)
 const A_BAD: i32 = 32;   // undefined, unsupported, or a prefix
+
+/**
+ * Fills the control block's table of opAttr for every opcode (0..0x1FF): the decoder
+ * reads a byte there instead of running opAttr's tests for each instruction. Core init.
+ */
+export function opAttrInit(): void {
+  for (let op = 0; op < 0x200; op++) st8(K + C_OPATTR + op, opAttr(op));
+}
 
 /** Decode attributes of a one-byte opcode, or 0x100 | second byte after 0F. */
 export function opAttr(op: i32): i32 {
@@ -217,7 +231,7 @@ export function cond(cc: i32, fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
 /** Fills the TLB entry for va's page for a read (w 0) or write (w 1): linear page, or 0 on a fault. */
 function tlbFill(va: i32, w: i32): i32 {
   const run = K + C_RUN_BASE;
-  const pa = pmap_translate(ld32(run + RUN_PM), va, w != 0 ? PGEX_U | PGEX_W : PGEX_U);
+  const pa = pmap_walk(ld32(run + RUN_PD), va, w != 0 ? PGEX_U | PGEX_W : PGEX_U);
   if (ltu(-9, pa)) return 0; // -8 | err: the fault is recorded
   const lin = (PHYS + (pa & ~0xFFF)) | 0;
   const e = run + RUN_TLB + (w << 5) + (((va >>> 12) & 3) << 3);
@@ -338,29 +352,80 @@ export function cpu_run_count(): i32 { return ld32(K + C_RUN_BASE + RUN_COUNT); 
 /** Stop reason of the last cpu_run (0 before any). */
 export function cpu_run_stop(): i32 { return ld32(K + C_RUN_BASE + RUN_STOP); }
 
+/** Empties the data TLB (8 entries of tag and address): stores, cheaper than a fill call. */
+function emptyTlb(run: i32): void {
+  for (let i = 0; i < 64; i += 4) st32(run + RUN_TLB + i, 0);
+}
+
+/**
+ * For cpu_run_cow: the fault just recorded, resolved if it is a write to a present
+ * copy-on-write page (pmap_fault; false, with nothing changed, for any other fault). The
+ * trapframe gets the trap number and error code the stop would have saved, and the data
+ * TLB is emptied; the caller empties the fetch page and restarts the instruction.
+ */
+function cowResolved(tf: i32, pm: i32): bool {
+  const err = ld32(K + C_FAULT_ERR);
+  if ((err & (PGEX_P | PGEX_W)) != (PGEX_P | PGEX_W)) return false;
+  const kept = stat(STAT_COW_OPTIM);
+  if (pmap_fault(pm, ld32(K + C_FAULT_VA), err) != 0) return false;
+  const run = K + C_RUN_BASE;
+  st32(run + RUN_COW, ld32(run + RUN_COW) + 1);
+  if (stat(STAT_COW_OPTIM) != kept) st32(run + RUN_KEPT, ld32(run + RUN_KEPT) + 1);
+  st32(tf + TF_TRAPNO, T_PAGEFLT);
+  st32(tf + TF_ERR, err);
+  emptyTlb(run); // as a new run starts: the page's frame or PTE changed
+  return true;
+}
+
+/** The run area's linear address (docs/x86.md): a host may read the counts there itself. */
+export function cpu_run_area(): i32 { return K + C_RUN_BASE; }
+
+/** Copy-on-write faults cpu_run_cow resolved in its last run. */
+export function cpu_run_cow_faults(): i32 { return ld32(K + C_RUN_BASE + RUN_COW); }
+
+/** Of those, the ones that kept their frame (the last reference: STAT_COW_OPTIM). */
+export function cpu_run_cow_kept(): i32 { return ld32(K + C_RUN_BASE + RUN_KEPT); }
+
 /**
  * Runs thread td's user context (its trapframe) in address space pm for at most `budget`
  * instructions. Returns the stop reason (STOP_*), or -EINVAL for a dead handle.
  */
-export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
+export function cpu_run(td: i32, pm: i32, budget: i32): i32 { return runUser(td, pm, budget, false); }
+
+/**
+ * cpu_run that resolves a write fault on a copy-on-write page itself, as the kernel's
+ * trap handler would (pmap_fault), and restarts the instruction in the same run, with the
+ * software TLB emptied as a new run would have it. The trapframe's tf_trapno and tf_err
+ * say T_PAGEFLT and the error code, as after the stop it saves. A fault pmap_fault does
+ * not resolve (not copy-on-write, or no memory) stops the run as in cpu_run. The faults
+ * resolved are counted in cpu_run_cow_faults() and cpu_run_cow_kept(); the host owes them
+ * the accounting its own fault path does. This spares a return to the host per fault.
+ */
+export function cpu_run_cow(td: i32, pm: i32, budget: i32): i32 { return runUser(td, pm, budget, true); }
+
+function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
   const run = K + C_RUN_BASE;
   st32(run + RUN_COUNT, 0);
   st32(run + RUN_STOP, 0);
-  if (thread_valid(td) != 1 || pmap_valid(pm) != 1) return -EINVAL;
+  st32(run + RUN_COW, 0);
+  st32(run + RUN_KEPT, 0);
+  const tf = tfLinear(td); // the registers come from, and go back to, the trapframe here
+  if (tf == 0 || pmap_valid(pm) != 1) return -EINVAL;
   st32(run + RUN_PM, pm);
-  fill(run + RUN_TLB, 0, 64);
+  st32(run + RUN_PD, pmap_cr3(pm));
+  emptyTlb(run);
   const R = run + RUN_REGS;
   const FB = run + RUN_FB;
-  st32(R, tf_get(td, TF_EAX));
-  st32(R + 4, tf_get(td, TF_ECX));
-  st32(R + 8, tf_get(td, TF_EDX));
-  st32(R + 12, tf_get(td, TF_EBX));
-  st32(R + 16, tf_get(td, TF_ESP));
-  st32(R + 20, tf_get(td, TF_EBP));
-  st32(R + 24, tf_get(td, TF_ESI));
-  st32(R + 28, tf_get(td, TF_EDI));
-  let eip = tf_get(td, TF_EIP);
-  let fl = tf_get(td, TF_EFLAGS) | 2;
+  st32(R, ld32(tf + TF_EAX));
+  st32(R + 4, ld32(tf + TF_ECX));
+  st32(R + 8, ld32(tf + TF_EDX));
+  st32(R + 12, ld32(tf + TF_EBX));
+  st32(R + 16, ld32(tf + TF_ESP));
+  st32(R + 20, ld32(tf + TF_EBP));
+  st32(R + 24, ld32(tf + TF_ESI));
+  st32(R + 28, ld32(tf + TF_EDI));
+  let eip = ld32(tf + TF_EIP);
+  let fl = ld32(tf + TF_EFLAGS) | 2;
   // Lazy flags: kind, operands, result.
   let lop = L_NONE;
   let la = 0;
@@ -381,7 +446,7 @@ export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
       ip = (fbase + eip) | 0;
       plim = ip + 16;
     } else {
-      const pa = pmap_translate(pm, eip, PGEX_U);
+      const pa = pmap_walk(ld32(run + RUN_PD), eip, PGEX_U);
       if (ltu(-9, pa)) { stop = STOP_FAULT; break; }
       const pg = eip & ~0xFFF;
       ftag = pg | 1;
@@ -395,7 +460,7 @@ export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
         const avail = 4096 - off;
         fill(FB, 0, 32);
         copy(FB, (fbase + eip) | 0, avail);
-        const pa2 = pmap_translate(pm, (pg + 4096) | 0, PGEX_U);
+        const pa2 = pmap_walk(ld32(run + RUN_PD), (pg + 4096) | 0, PGEX_U);
         if (ltu(-9, pa2)) {
           ferr = pa2 & 7;
           plim = FB + avail;
@@ -411,7 +476,7 @@ export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
     let op = ld8(ip);
     ip++;
     if (op == 0x0F) { op = 0x100 | ld8(ip); ip++; }
-    const at = opAttr(op);
+    const at = ld8(K + C_OPATTR + op); // opAttr(op), from the table core init made
     let mod = 0;
     let reg = 0;
     let rm = 0;
@@ -517,7 +582,12 @@ export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
         else p = mod == 3 ? R + (rm << 2) : xl(ea, 4, w);
         b = op == 0x83 ? (imm << 24) >> 24 : imm;
       }
-      if (p == 0) { stop = STOP_FAULT; break; }
+      if (p == 0) {
+        stop = STOP_FAULT;
+        // (This family leaves the loop here, past the stop handling after the switch.)
+        if (cow && cowResolved(tf, pm)) { stop = 0; ftag = 0; continue; }
+        break;
+      }
       const a = s8 != 0 ? ld8(p) : ld32(p);
       let r = 0;
       let k = 0;
@@ -1073,37 +1143,44 @@ export function cpu_run(td: i32, pm: i32, budget: i32): i32 {
     }
     if (stop != 0) {
       if (stop == STOP_SYSCALL) n++;
+      if (stop == STOP_FAULT && cow && cowResolved(tf, pm)) {
+        // The faulting instruction changed nothing: run it again, with the TLBs emptied
+        // (cowResolved empties the data TLB).
+        stop = 0;
+        ftag = 0;
+        continue;
+      }
       break;
     }
     n++;
   }
 
   // ---- stop: the registers back into the trapframe
-  tf_set(td, TF_EAX, ld32(R));
-  tf_set(td, TF_ECX, ld32(R + 4));
-  tf_set(td, TF_EDX, ld32(R + 8));
-  tf_set(td, TF_EBX, ld32(R + 12));
-  tf_set(td, TF_ESP, ld32(R + 16));
-  tf_set(td, TF_EBP, ld32(R + 20));
-  tf_set(td, TF_ESI, ld32(R + 24));
-  tf_set(td, TF_EDI, ld32(R + 28));
-  tf_set(td, TF_EIP, eip);
-  tf_set(td, TF_EFLAGS, flagsOf(fl, lop, la, lb, lr) | 2);
+  st32(tf + TF_EAX, ld32(R));
+  st32(tf + TF_ECX, ld32(R + 4));
+  st32(tf + TF_EDX, ld32(R + 8));
+  st32(tf + TF_EBX, ld32(R + 12));
+  st32(tf + TF_ESP, ld32(R + 16));
+  st32(tf + TF_EBP, ld32(R + 20));
+  st32(tf + TF_ESI, ld32(R + 24));
+  st32(tf + TF_EDI, ld32(R + 28));
+  st32(tf + TF_EIP, eip);
+  st32(tf + TF_EFLAGS, flagsOf(fl, lop, la, lb, lr) | 2);
   if (stop == STOP_SYSCALL) {
-    tf_set(td, TF_TRAPNO, T_SYSCALL80);
-    tf_set(td, TF_ERR, 2);
+    st32(tf + TF_TRAPNO, T_SYSCALL80);
+    st32(tf + TF_ERR, 2);
   } else if (stop == STOP_FAULT) {
-    tf_set(td, TF_TRAPNO, T_PAGEFLT);
-    tf_set(td, TF_ERR, ld32(K + C_FAULT_ERR));
+    st32(tf + TF_TRAPNO, T_PAGEFLT);
+    st32(tf + TF_ERR, ld32(K + C_FAULT_ERR));
   } else if (stop == STOP_ILLEGAL) {
-    tf_set(td, TF_TRAPNO, T_PRIVINFLT);
-    tf_set(td, TF_ERR, 0);
+    st32(tf + TF_TRAPNO, T_PRIVINFLT);
+    st32(tf + TF_ERR, 0);
   } else if (stop == STOP_HALT) {
-    tf_set(td, TF_TRAPNO, T_PROTFLT);
-    tf_set(td, TF_ERR, 0);
+    st32(tf + TF_TRAPNO, T_PROTFLT);
+    st32(tf + TF_ERR, 0);
   } else if (stop == STOP_DIVIDE) {
-    tf_set(td, TF_TRAPNO, T_DIVIDE);
-    tf_set(td, TF_ERR, 0);
+    st32(tf + TF_TRAPNO, T_DIVIDE);
+    st32(tf + TF_ERR, 0);
   }
   st32(run + RUN_COUNT, n);
   st32(run + RUN_STOP, stop);

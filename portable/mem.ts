@@ -33,6 +33,22 @@ export function copy(dst: number, src: number, n: number): void {
 export function fill(dst: number, v: number, n: number): void {
   u8.fill(v, dst >>> 0, (dst >>> 0) + (n >>> 0));
 }
+/** assembly/mem.ts's zskip: the offset of the first non-zero 16-byte block at p, or n. */
+export function zskip(p: number, n: number): number {
+  const w = i32v, base = p >>> 2;
+  let j = 0;
+  // As in Wasm: 64 bytes per step while they last, then 16.
+  for (; j + 64 <= n; j += 64) {
+    const i = base + (j >>> 2);
+    if ((w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7]
+      | w[i + 8] | w[i + 9] | w[i + 10] | w[i + 11] | w[i + 12] | w[i + 13] | w[i + 14] | w[i + 15]) !== 0) break;
+  }
+  for (; j < n; j += 16) {
+    const i = base + (j >>> 2);
+    if ((w[i] | w[i + 1] | w[i + 2] | w[i + 3]) !== 0) return j;
+  }
+  return n;
+}
 export function ltu(a: number, b: number): boolean { return (a >>> 0) < (b >>> 0); }
 export function leu(a: number, b: number): boolean { return (a >>> 0) <= (b >>> 0); }
 export function divu(a: number, b: number): number { return (((a >>> 0) / (b >>> 0)) >>> 0) | 0; }

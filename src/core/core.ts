@@ -20,6 +20,8 @@ export type Translation = { fault: false; pa: number } | PageFault;
 /** Why a run of user mode stopped (cpu_run's result 1..6; docs/x86.md). */
 export type StopReason = "syscall" | "fault" | "budget" | "halt" | "illegal" | "divide";
 export const STOP_REASONS: readonly StopReason[] = ["syscall", "fault", "budget", "halt", "illegal", "divide"];
+/** cpu_run's stop codes (STOP_REASONS[code - 1]), as runCode returns them. */
+export const STOP = { syscall: 1, fault: 2, budget: 3, halt: 4, illegal: 5, divide: 6 } as const;
 /** One run of user mode: why it stopped, the instructions retired, and for "fault" cr2 and the error code. */
 export interface RunResult { stop: StopReason; retired: number; faultVa?: number; faultErr?: number }
 
@@ -83,8 +85,15 @@ export class Core {
     if (r < 0) throw new CoreError(`core_init failed: errno ${-r} (physical memory of ${physBytes} bytes does not fit?)`);
     this.ctl = r;
     this.bootFreeFrames = this.x.frames_free();
+    this.runArea = u32(this.x.cpu_run_area());
+    this.iobuf = u32(this.x.core_iobuf());
+    this.iobufBytes = u32(this.x.core_iobuf_bytes());
   }
   readonly ctl: number;
+  /** Linear addresses of the interpreter's run area (docs/x86.md) and the I/O buffer. */
+  private readonly runArea: number;
+  private readonly iobuf: number;
+  private readonly iobufBytes: number;
 
   /** A core on the Wasm release build (one instance each). */
   static create(opts: CoreOptions = {}): Core { return new Core(loadWasm(), opts); }
@@ -102,6 +111,24 @@ export class Core {
   }
   /** All of linear memory (re-created after growth). */
   linear(): Uint8Array { this.views(); return this.u8view; }
+
+  private w32 = new Int32Array(0);
+  /**
+   * Linear memory as 32-bit words, for the reads and writes the kernel makes on every
+   * syscall and run, where a call into the core per word would cost more than the word.
+   * Re-made after memory grew: a Wasm memory then detaches the old buffer (length 0
+   * here); the portable build replaces its buffer.
+   */
+  private words(): Int32Array {
+    let w = this.w32;
+    if (w.length === 0 || (this.backend === "portable" && w.buffer !== this.be.buffer())) {
+      w = this.w32 = new Int32Array(this.be.buffer());
+    }
+    return w;
+  }
+  /** The 32-bit word at linear address `lin` (4-aligned; a trapframe field: see tfAddr). */
+  word(lin: number): number { return this.words()[lin >>> 2]; }
+  setWord(lin: number, v: number): void { this.words()[lin >>> 2] = v; }
   /** Simulated physical memory: index = physical address. Re-fetch after anything that may grow memory. */
   phys(): Uint8Array {
     this.views();
@@ -196,7 +223,7 @@ export class Core {
   }
 
   private checkLen(len: number): void {
-    checkInt("length", len, 0, u32(this.x.core_iobuf_bytes()));
+    checkInt("length", len, 0, this.iobufBytes);
   }
   /** Reads user memory as the kernel's copyin does; null on EFAULT. */
   copyin(pm: number, uva: number, len: number): Uint8Array | null {
@@ -211,6 +238,16 @@ export class Core {
     const buf = u32(this.x.core_iobuf());
     this.linear().set(data, buf);
     return this.x.copyout(pm, buf | 0, uva | 0, data.length);
+  }
+  /** n 32-bit user words at uva (unsigned), read as copyin reads them; null on EFAULT. */
+  copyinWords(pm: number, uva: number, n: number): number[] | null {
+    this.checkPmap(pm); checkInt("user address", uva, 0, 0xFFFFFFFF); this.checkLen(4 * n);
+    const out = new Array<number>(n);
+    if (n === 0) return out;
+    if (this.x.copyin(pm, uva | 0, this.iobuf | 0, 4 * n) !== 0) return null;
+    const w = this.words(), i0 = this.iobuf >>> 2;
+    for (let i = 0; i < n; i++) out[i] = w[i0 + i] >>> 0;
+    return out;
   }
   /** A 32-bit user word, or null on EFAULT. */
   readWord(pm: number, uva: number): number | null {
@@ -241,6 +278,16 @@ export class Core {
   threadRegs(td: number): number { this.checkThread(td); return u32(this.x.thread_regs(td)); }
   /** td_sp: the saved kernel stack pointer the switcher would load. */
   threadSp(td: number): number { this.checkThread(td); return u32(this.x.thread_sp(td)); }
+  /**
+   * The linear address of td's trapframe (it stays put for the thread's life): with
+   * word() and setWord(), the kernel's syscall entry and return read and write the user
+   * registers there without a call into the core per field (tf_get/tf_set).
+   */
+  tfAddr(td: number): number {
+    const a = Number.isInteger(td) && td > 0 ? u32(this.x.thread_tf(td)) : 0;
+    if (a === 0) throw new CoreError(`${td} is not a live thread handle`);
+    return a;
+  }
   /** The pcb, field by field (reference §3.1). */
   pcb(td: number): Pcb { this.checkThread(td); return new Pcb(this.x, td); }
   /** The trapframe at md_regs, field by field (reference §3.2). */
@@ -272,13 +319,33 @@ export class Core {
    * `budget` instructions (docs/x86.md). The trapframe holds the registers at the stop.
    */
   run(td: number, pm: number, budget: number): RunResult {
-    this.checkThread(td); this.checkPmap(pm); checkInt("budget", budget, 0, 0x7FFFFFFF);
-    const r = this.x.cpu_run(td, pm, budget);
-    if (r < 1 || r > STOP_REASONS.length) throw new CoreError(`cpu_run failed: ${r}`);
-    const out: RunResult = { stop: STOP_REASONS[r - 1], retired: u32(this.x.cpu_run_count()) };
-    if (r === 2) { out.faultVa = u32(this.x.core_fault_va()); out.faultErr = this.x.core_fault_err(); }
+    const r = this.runCode(td, pm, budget);
+    const out: RunResult = { stop: STOP_REASONS[r - 1], retired: this.runRetired() };
+    if (r === STOP.fault) { out.faultVa = this.faultVa(); out.faultErr = this.faultErr(); }
     return out;
   }
+  /**
+   * run() without the result object (the kernel's dispatcher runs user mode a few times per
+   * syscall, and does the same with the raw exports): the stop code (STOP), with the count
+   * in runRetired() and, after STOP.fault, cr2 and the error code in faultVa() and
+   * faultErr(). With `resolveCow`, a write fault on a copy-on-write page is resolved in the
+   * run (cpu_run_cow, docs/x86.md), and runCowFaults() and runCowKept() count those faults.
+   */
+  runCode(td: number, pm: number, budget: number, resolveCow = false): number {
+    this.checkThread(td); this.checkPmap(pm); checkInt("budget", budget, 0, 0x7FFFFFFF);
+    const r = resolveCow ? this.x.cpu_run_cow(td, pm, budget) : this.x.cpu_run(td, pm, budget);
+    if (r < 1 || r > STOP_REASONS.length) throw new CoreError(`cpu_run failed: ${r}`);
+    return r;
+  }
+  // These read the run area (docs/x86.md) directly: cpu_run_count() etc. would be calls.
+  /** Instructions retired by the last run. */
+  runRetired(): number { return u32(this.word(this.runArea)); }
+  /** Copy-on-write faults the last runCode(..., true) resolved, and how many kept their frame. */
+  runCowFaults(): number { return this.word(this.runArea + 16); }
+  runCowKept(): number { return this.word(this.runArea + 20); }
+  /** The last page fault's cr2 and error code. */
+  faultVa(): number { return u32(this.x.core_fault_va()); }
+  faultErr(): number { return this.x.core_fault_err(); }
 
   // ---- LWP trees ----
   /** A new, empty LWP tree (RB_INIT); its head address. */

@@ -91,6 +91,11 @@ export interface CoreExports {
   cpu_run(td: number, pm: number, budget: number): number;
   cpu_run_count(): number;
   cpu_run_stop(): number;
+  cpu_run_cow(td: number, pm: number, budget: number): number;
+  cpu_run_cow_faults(): number;
+  cpu_run_cow_kept(): number;
+  cpu_run_area(): number;
+  thread_tf(td: number): number;
 }
 
 /** What a backend hands the face: the exports and the current memory buffer. */

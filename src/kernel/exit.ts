@@ -1,7 +1,7 @@
 // exit1, lwp_exit and lwp_dispose (kern_exit.c 1.90, reference §6.11), sys_exit and
 // sys_extexit, and the teardown forklab needs when a fork runs out of simulated memory.
 import type { Kernel, SysMsg } from "./kernel.js";
-import type { Proc, Lwp, KGen } from "./proc.js";
+import type { Proc, Lwp, KGen, KRest } from "./proc.js";
 import { PHOLD, PRELE } from "./proc.js";
 import {
   P_WEXIT, P_PROFIL, P_TRACED, P_PPWAIT, LWP_WEXIT, TDF_EXITING, SIGKILL, SIGCHLD, NOTE_EXIT,
@@ -19,10 +19,12 @@ import { vmspace_free } from "./vm.js";
 import { proc_move_allproc_zombie } from "./kern_proc.js";
 import { KernelPanic } from "./panic.js";
 
-/** exit(rval): W_EXITCODE(rval, 0) of the whole int, as 2008 had it (no & 0xff: exit(259) gives 0x10300). */
-export function* sys_exit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  yield* exit1(k, lp, W_EXITCODE(args[0] | 0, 0));
-  return 0;
+/**
+ * exit(rval): W_EXITCODE(rval, 0) of the whole int, as 2008 had it (no & 0xff: exit(259)
+ * gives 0x10300). The handler is exit1's own path (no generator of its own around it).
+ */
+export function sys_exit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  return exit1(k, lp, W_EXITCODE(args[0] | 0, 0));
 }
 
 /** extexit(how, status, addr): optionally stores status at addr, then ends the process or the LWP. */
@@ -36,7 +38,11 @@ export function* sys_extexit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): 
     return EINVAL;
   }
   if (who === EXTEXIT_LWP) {
-    if (lp.lwp_proc.p_nthreads > 1) { yield* lwp_exit(k, lp, false); return 0; }
+    if (lp.lwp_proc.p_nthreads > 1) {
+      const rest = lwp_exit(k, lp, false);
+      if (rest) yield* rest;
+      return 0;
+    }
   } else if (who !== 0) {
     return EINVAL;
   }
@@ -44,8 +50,12 @@ export function* sys_extexit(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): 
   return 0;
 }
 
-/** killalllwps(0): EALREADY when another LWP is already ending the process. */
-function* killalllwps(k: Kernel, lp: Lwp): KGen<number> {
+/**
+ * killalllwps(0): EALREADY when another LWP is already ending the process. Otherwise
+ * every other LWP is marked exiting and killed, and the caller waits for them to go: that
+ * wait is the KRest returned (null for a process with one LWP).
+ */
+function killalllwps(k: Kernel, lp: Lwp): KRest | typeof EALREADY {
   const p = lp.lwp_proc;
   if (p.p_flag & P_WEXIT) return EALREADY;
   p.p_flag |= P_WEXIT;
@@ -55,19 +65,29 @@ function* killalllwps(k: Kernel, lp: Lwp): KGen<number> {
     t.lwp_flag |= LWP_WEXIT;
     ksignal(k, p, SIGKILL, t);
   }
-  while (p.p_nthreads > 1) yield* tsleep(k, lp, k.nthreadsChan(p), 0, "killlwps", k.clock.hz);
-  return 0;
+  return p.p_nthreads > 1 ? othersGone(k, lp) : null;
 }
 
-/** exit1(rv): the process becomes a zombie; its parent is told; this LWP never returns. */
-export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<void> {
+function* othersGone(k: Kernel, lp: Lwp): KGen<void> {
+  const p = lp.lwp_proc;
+  while (p.p_nthreads > 1) yield* tsleep(k, lp, k.nthreadsChan(p), 0, "killlwps", k.clock.hz);
+}
+
+/**
+ * exit1(rv): the process becomes a zombie; its parent is told; this LWP never returns.
+ * (The generator's value is 0, for sys_exit, whose handler it is.)
+ */
+export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
   const p = lp.lwp_proc;
   if (p.p_pid === 1) throw new KernelPanic(`init died (signal ${rv & 0x7f}, exit ${(rv >> 8) & 0xff})`);
 
-  if ((yield* killalllwps(k, lp)) === EALREADY) {
-    yield* lwp_exit(k, lp, false);
-    return;
+  const killed = killalllwps(k, lp);
+  if (killed === EALREADY) {
+    const rest = lwp_exit(k, lp, false);
+    if (rest) yield* rest;
+    return 0;
   }
+  if (killed) yield* killed;
   // caps_exit and aio rundown: not modeled. An RFTHREAD leader kills its peers and waits
   // until every one has unlinked itself (each exit1 wakes the leader).
   if (p.p_leader === p && p.p_peers) {
@@ -92,17 +112,20 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<void> {
   if (sess && sess.s_leader === p) sess.s_leader = null; // no controlling tty to hang up
   if (p.p_textvp) { vrele(p.p_textvp); p.p_textvp = null; }
 
-  yield* proc_move_allproc_zombie(k, lp, p);
+  const zombie = proc_move_allproc_zombie(k, lp, p);
+  if (zombie) yield* zombie;
 
   /* Give the children to init. */
   const init = k.initproc!;
-  if (p.p_children.length > 0) wakeup(k, init);
-  for (const q of p.p_children.toArray()) {
-    p.p_children.remove(q.p_siblingNode!);
-    q.p_pptr = init;
-    q.p_siblingNode = init.p_children.insertHead(q);
-    q.p_sigparent = SIGCHLD;
-    if (q.p_flag & P_TRACED) { q.p_flag &= ~P_TRACED; ksignal(k, q, SIGKILL); }
+  if (p.p_children.length > 0) {
+    wakeup(k, init);
+    for (const q of p.p_children.toArray()) {
+      p.p_children.remove(q.p_siblingNode!);
+      q.p_pptr = init;
+      q.p_siblingNode = init.p_children.insertHead(q);
+      q.p_sigparent = SIGCHLD;
+      if (q.p_flag & P_TRACED) { q.p_flag &= ~P_TRACED; ksignal(k, q, SIGKILL); }
+    }
   }
 
   p.p_xstat = rv;
@@ -122,14 +145,30 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<void> {
   wakeup(k, pp);
 
   plimit_free(p);
-  yield* lwp_exit(k, lp, true);
+  const rest = lwp_exit(k, lp, true);
+  if (rest) yield* rest;
+  return 0;
 }
 
-/** lwp_exit(masterexit): a non-master LWP leaves the tree now; the master stays for kern_wait. */
-export function* lwp_exit(k: Kernel, lp: Lwp, masterexit: boolean): KGen<void> {
-  const p = lp.lwp_proc;
+/**
+ * lwp_exit(masterexit): a non-master LWP leaves the tree now; the master stays for
+ * kern_wait. It first waits for lwp_lock to drain: that sleep and what follows it are the
+ * KRest returned when there is one.
+ */
+export function lwp_exit(k: Kernel, lp: Lwp, masterexit: boolean): KRest {
   lp.lwp_flag |= LWP_WEXIT;
+  if (lp.lwp_lock > 0) return lwpExitUnlocked(k, lp, masterexit);
+  lwpExitNow(k, lp, masterexit);
+  return null;
+}
+
+function* lwpExitUnlocked(k: Kernel, lp: Lwp, masterexit: boolean): KGen<void> {
   while (lp.lwp_lock > 0) yield* tsleep(k, lp, lp, 0, "lwpexit", 1);
+  lwpExitNow(k, lp, masterexit);
+}
+
+function lwpExitNow(k: Kernel, lp: Lwp, masterexit: boolean): void {
+  const p = lp.lwp_proc;
   PHOLD(p);
   if (!masterexit) {
     k.core.lwpRemove(p.p_lwp_tree, lp.td);

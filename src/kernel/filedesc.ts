@@ -43,12 +43,27 @@ export class FdNode {
 }
 
 function newNodes(n: number): FdNode[] {
-  return Array.from({ length: n }, () => new FdNode());
+  // A plain loop: every fork makes a table, and Array.from's callback form is several
+  // times slower for these small arrays.
+  const nodes: FdNode[] = [];
+  for (let i = 0; i < n; i++) nodes.push(new FdNode());
+  return nodes;
 }
 
 export class Filedesc {
-  readonly fd_builtin_files: FdNode[] = newNodes(NDFILE);
-  fd_files: FdNode[] = this.fd_builtin_files;
+  /**
+   * The NDFILE builtin nodes, made at their first use: fdcopy copies only the nodes in
+   * use, so a forked child that never opens a file frees its table without ever making
+   * them (fifteen nodes were a good part of what a fork allocated).
+   */
+  get fd_builtin_files(): FdNode[] { return (this.builtin ??= newNodes(NDFILE)); }
+  /** The table: the builtin nodes until it grows. */
+  get fd_files(): FdNode[] { return this.files ?? this.fd_builtin_files; }
+  set fd_files(files: FdNode[]) { this.files = files; }
+  /** Whether the table's nodes exist yet (until then every node would be empty). */
+  hasNodes(): boolean { return this.files !== null || this.builtin !== null; }
+  private builtin: FdNode[] | null = null;
+  private files: FdNode[] | null = null;
   fd_cdir: Vnode | null = null;
   fd_rdir: Vnode | null = null;
   fd_jdir: Vnode | null = null;
@@ -152,22 +167,32 @@ export function fdcopy(p: FdProc): Filedesc | null {
   newfdp.fd_lastfile = fdp.fd_lastfile;
   newfdp.fd_freefile = fdp.fd_freefile;
   newfdp.fd_cmask = fdp.fd_cmask;
-  for (let n = 0; n < i; n++) {
-    const from = fdp.fd_files[n];
-    const node = newfdp.fd_files[n];
-    node.fp = from.fp;
-    node.fileflags = from.fileflags;
-    node.reserved = from.reserved;
-    node.allocated = from.allocated;
+  // The child's nodes start empty, so only the parent's nodes in use are copied (and
+  // none when the parent's were never made).
+  let copied = false;
+  if (fdp.hasNodes()) {
+    for (let n = 0; n < i; n++) {
+      const from = fdp.fd_files[n];
+      const empty = from.fp === null && from.fileflags === 0 && from.reserved === 0 && from.allocated === 0;
+      if (empty) continue;
+      const node = newfdp.fd_files[n];
+      node.fp = from.fp;
+      node.fileflags = from.fileflags;
+      node.reserved = from.reserved;
+      node.allocated = from.allocated;
+      copied = true;
+    }
   }
-  for (let n = 0; n < i; n++) {
-    const node = newfdp.fd_files[n];
-    if (node.reserved) {
-      fdreserve(newfdp, n, -1);
-      node.reserved = 0;
-      fdfixup(newfdp, n);
-    } else if (node.fp) {
-      fhold(node.fp);
+  if (copied) {
+    for (let n = 0; n < i; n++) {
+      const node = newfdp.fd_files[n];
+      if (node.reserved) {
+        fdreserve(newfdp, n, -1);
+        node.reserved = 0;
+        fdfixup(newfdp, n);
+      } else if (node.fp) {
+        fhold(node.fp);
+      }
     }
   }
   return newfdp;

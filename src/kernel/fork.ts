@@ -4,7 +4,7 @@
 // Where forklab must differ (it can run out of simulated memory where the kernel would
 // wait for the pager) the comment says so.
 import type { Kernel, SysMsg } from "./kernel.js";
-import type { KGen } from "./proc.js";
+import type { KGen, KRest } from "./proc.js";
 import { Proc, Lwp, Thread, PHOLD, PRELE, copyLwpStartRegion } from "./proc.js";
 import { List } from "./queue.js";
 import {
@@ -14,7 +14,7 @@ import {
   SIGUSR1, SIGCHLD, LK_SHARED, LK_RELEASE,
 } from "./param.js";
 import { EINVAL, EAGAIN, ERESTART, ENOMEM, EFAULT } from "./errno.js";
-import { lockmgr, crit_enter, crit_exit, Spinlock } from "./lock.js";
+import { lockmgr, lockmgr_fast, LK_MAYSLEEP, crit_enter, crit_exit, Spinlock } from "./lock.js";
 import { tsleep } from "./synch.js";
 import { setrunqueue } from "./sched.js";
 import { CURSIGNB } from "./signal.js";
@@ -40,7 +40,8 @@ export function* sys_fork(k: Kernel, lp: Lwp, _args: number[], msg: SysMsg): KGe
   const out: ProcOut = { p2: null };
   const error = yield* fork1(k, lp, FORK_FLAGS, out);
   if (error === 0) {
-    yield* start_forked_proc(k, lp, out.p2!);
+    const rest = start_forked_proc(k, lp, out.p2!);
+    if (rest) yield* rest;
     msg.fds[0] = out.p2!.p_pid;
     msg.fds[1] = 0;
   }
@@ -51,7 +52,8 @@ export function* sys_vfork(k: Kernel, lp: Lwp, _args: number[], msg: SysMsg): KG
   const out: ProcOut = { p2: null };
   const error = yield* fork1(k, lp, VFORK_FLAGS, out);
   if (error === 0) {
-    yield* start_forked_proc(k, lp, out.p2!);
+    const rest = start_forked_proc(k, lp, out.p2!);
+    if (rest) yield* rest;
     msg.fds[0] = out.p2!.p_pid;
     msg.fds[1] = 0;
   }
@@ -69,7 +71,8 @@ export function* sys_rfork(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGe
   const out: ProcOut = { p2: null };
   const error = yield* fork1(k, lp, (flags | RFPGLOCK) >>> 0, out);
   if (error === 0) {
-    if (out.p2) yield* start_forked_proc(k, lp, out.p2);
+    const rest = out.p2 ? start_forked_proc(k, lp, out.p2) : null;
+    if (rest) yield* rest;
     msg.fds[0] = out.p2 ? out.p2.p_pid : 0;
     msg.fds[1] = 0;
   }
@@ -145,7 +148,8 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
     /* This kind of stunt does not work anymore if there are native threads (lwps) running */
     if (p1.p_nthreads !== 1) return EINVAL;
 
-    const verr = yield* vm_fork(k, lp1, null, flags);
+    const vf = vm_fork(k, lp1, null, flags);
+    const verr = typeof vf === "number" ? vf : yield* vf;
     if (verr) return verr; // forklab: out of simulated memory
 
     /* Close all file descriptors. */
@@ -176,7 +180,10 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
   let pgrp = null;
   done: {
     if ((flags & RFPGLOCK) && (pgrp = p1.p_pgrp) !== null) {
-      yield* lockmgr(k, lp1, pgrp.pg_lock, LK_SHARED);
+      // (lockmgr_fast takes it when that cannot sleep: a fork makes no generator for it.)
+      if (lockmgr_fast(k, lp1, pgrp.pg_lock, LK_SHARED) === LK_MAYSLEEP) {
+        yield* lockmgr(k, lp1, pgrp.pg_lock, LK_SHARED);
+      }
       if (CURSIGNB(lp1)) {
         error = ERESTART;
         break done;
@@ -308,7 +315,8 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
     p2.p_pptr = pptr;
     p2.p_siblingNode = pptr.p_children.insertHead(p2);
     // LIST_INIT(&p2->p_children) happened at allocation.
-    p2.p_varsymset = new Map(p1.p_varsymset); // varsymset_init
+    // varsymset_init: a copy of p1's set (p2's own empty one is made when first used).
+    if (p1.hasVarsyms()) p2.p_varsymset = new Map(p1.p_varsymset);
     // callout_init(&p2->p_ithandle): forklab has no interval timers.
 
     /* KTRACE: copy traceflag and tracefile if enabled. */
@@ -321,7 +329,8 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
     /* This begins the section where we must prevent the parent from being swapped. */
     PHOLD(p1);
 
-    const verr = yield* vm_fork(k, lp1, p2, flags);
+    const vf = vm_fork(k, lp1, p2, flags);
+    const verr = typeof vf === "number" ? vf : yield* vf;
 
     /*
      * Create the first lwp associated with the new proc. It will return via a different
@@ -374,7 +383,7 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
     out.p2 = p2;
   }
   // done:
-  if (pgrp) yield* lockmgr(k, lp1, pgrp.pg_lock, LK_RELEASE);
+  if (pgrp) lockmgr_fast(k, lp1, pgrp.pg_lock, LK_RELEASE); // lockmgr: a release never sleeps
   return error;
 }
 
@@ -481,9 +490,10 @@ export function rm_at_fork(k: Kernel, fn: ForklistFn): number {
 
 /**
  * start_forked_proc: moves the child from SIDL to the run queue, releases the parent's
- * hold, and (vfork) sleeps on the parent proc until the child execs or exits.
+ * hold, and (vfork) sleeps on the parent proc until the child execs or exits: that sleep
+ * is the KRest returned, null for any other fork.
  */
-export function* start_forked_proc(k: Kernel, lp1: Lwp, p2: Proc): KGen<void> {
+export function start_forked_proc(k: Kernel, lp1: Lwp, p2: Proc): KRest {
   const lp2 = k.ONLY_LWP_IN_PROC(p2);
 
   if (p2.p_stat !== SIDL) throw new Error(`cannot start forked process, bad status: pid ${p2.p_pid}`);
@@ -498,5 +508,9 @@ export function* start_forked_proc(k: Kernel, lp1: Lwp, p2: Proc): KGen<void> {
   PRELE(lp1.lwp_proc);
 
   /* Preserve synchronization semantics of vfork. */
+  return (p2.p_flag & P_PPWAIT) ? ppwait(k, lp1, p2) : null;
+}
+
+function* ppwait(k: Kernel, lp1: Lwp, p2: Proc): KGen<void> {
   while (p2.p_flag & P_PPWAIT) yield* tsleep(k, lp1, lp1.lwp_proc, 0, "ppwait", 0);
 }

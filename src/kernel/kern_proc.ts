@@ -1,14 +1,15 @@
 // allproc, zombproc and pid allocation (kern_proc.c 1.42, reference §6.3).
 import type { Kernel } from "./kernel.js";
-import type { Proc, Lwp, KGen } from "./proc.js";
+import type { Proc, Lwp, KGen, KRest } from "./proc.js";
 import { List } from "./queue.js";
+import { IntMap } from "./intmap.js";
 import { PID_MAX, SZOMB } from "./param.js";
 import { tsleep } from "./synch.js";
 
 export class ProcTables {
   readonly allproc = new List<Proc>();
   readonly zombproc = new List<Proc>();
-  readonly pidhash = new Map<number, Proc>();
+  readonly pidhash = new IntMap<Proc>();
   /** proc_getnewpid_locked's statics. */
   nextpid = 0;
   pidchecked = 0;
@@ -65,8 +66,13 @@ export function proc_getnewpid_locked(k: Kernel, random_offset: number): number 
 export function pfind(k: Kernel, pid: number): Proc | undefined { return k.procs.pidhash.get(pid); }
 
 /** proc_move_allproc_zombie: waits for p_lock to drain, moves p to zombproc, sets SZOMB. */
-export function* proc_move_allproc_zombie(k: Kernel, lp: Lwp, p: Proc): KGen<void> {
-  while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap1", Math.max(1, Math.floor(k.clock.hz / 10)));
+export function proc_move_allproc_zombie(k: Kernel, lp: Lwp, p: Proc): KRest {
+  if (p.p_lock) return afterPrele(k, lp, p, "reap1", moveToZombproc);
+  moveToZombproc(k, p);
+  return null;
+}
+
+function moveToZombproc(k: Kernel, p: Proc): void {
   k.procs.allproc.remove(p.p_listNode!);
   k.procs.pidhash.delete(p.p_pid);
   p.p_listNode = k.procs.zombproc.insertHead(p);
@@ -74,9 +80,22 @@ export function* proc_move_allproc_zombie(k: Kernel, lp: Lwp, p: Proc): KGen<voi
 }
 
 /** proc_remove_zombie: waits for p_lock, unlinks p from zombproc and its parent's children. */
-export function* proc_remove_zombie(k: Kernel, lp: Lwp, p: Proc): KGen<void> {
-  while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap2", Math.max(1, Math.floor(k.clock.hz / 10)));
+export function proc_remove_zombie(k: Kernel, lp: Lwp, p: Proc): KRest {
+  if (p.p_lock) return afterPrele(k, lp, p, "reap2", unlinkZombie);
+  unlinkZombie(k, p);
+  return null;
+}
+
+function unlinkZombie(k: Kernel, p: Proc): void {
   k.procs.zombproc.remove(p.p_listNode!);
   p.p_listNode = null;
   if (p.p_siblingNode) { p.p_pptr!.p_children.remove(p.p_siblingNode); p.p_siblingNode = null; }
+}
+
+/** The sleeping form of the two above: waits (hz/10 at a time) until p_lock drains, then `then`. */
+function* afterPrele(
+  k: Kernel, lp: Lwp, p: Proc, wmesg: string, then: (k: Kernel, p: Proc) => void,
+): KGen<void> {
+  while (p.p_lock) yield* tsleep(k, lp, p, 0, wmesg, Math.max(1, Math.floor(k.clock.hz / 10)));
+  then(k, p);
 }

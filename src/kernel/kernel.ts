@@ -2,7 +2,7 @@
 // and init, as init_main.c creates them), the dispatcher that runs LWPs in user mode and
 // in the kernel, and the helpers every kernel file uses (copyin/copyout through the
 // core's page tables, kprintf, KNOTE). The Node API is in api.ts on top of this.
-import { Core, STATS } from "../core/core.js";
+import { Core, STATS, STOP } from "../core/core.js";
 import type { Strategy } from "../core/core.js";
 import { Clock } from "./clock.js";
 import { Rng } from "./rng.js";
@@ -13,8 +13,9 @@ import { ProcTables, clampRandompid } from "./kern_proc.js";
 import { PgrpTable } from "./pgrp.js";
 import { UidTable, chgproccnt, plimit_init0, type RlimitTunables } from "./resource.js";
 import { Vfs } from "./vfs.js";
-import { Proc, Lwp, Thread, type KGen } from "./proc.js";
+import { Proc, Lwp, Thread, type KGen, type KRest } from "./proc.js";
 import { List } from "./queue.js";
+import { IntMap } from "./intmap.js";
 import { Ucred } from "./ucred.js";
 import { Sigacts, pendingUnmasked } from "./signal.js";
 import { fdinit_bootstrap } from "./filedesc.js";
@@ -22,7 +23,7 @@ import { vmspace_alloc, inStackRegion, vm_page_count_severe, vm_waitpfault } fro
 import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
 import { kern_wait, type WaitResult } from "./wait.js";
 import { exit1 } from "./exit.js";
-import { syscall2 } from "./syscall.js";
+import { syscall2, syscall_start, syscall_return } from "./syscall.js";
 import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
@@ -64,7 +65,7 @@ export class Kernel {
   /** usched_mastermask: all CPUs. */
   usched_mastermask = -1;
   /** Every LWP by its core thread handle. */
-  readonly lwps = new Map<number, Lwp>();
+  readonly lwps = new IntMap<Lwp>();
   /** kprintf output, in order. */
   readonly log: string[] = [];
   /** kern.maxfilesperproc: maxfiles (2 * maxproc) * 9 / 10. */
@@ -171,8 +172,14 @@ export class Kernel {
     }
   }
 
-  /** Runs a kernel generator that must not sleep (boot-time and API-time work). */
-  drive<T>(g: KGen<T>): T {
+  /**
+   * Runs a kernel generator that must not sleep (boot-time and API-time work); a KRest of
+   * null is nothing to run.
+   */
+  drive<T>(g: KGen<T>): T;
+  drive(g: KRest): void;
+  drive<T>(g: KGen<T> | null): T | void {
+    if (g === null) return;
     const r = g.next();
     if (!r.done) throw new KernelPanic("a path that must not sleep went to sleep");
     return r.value;
@@ -202,32 +209,50 @@ export class Kernel {
       if (lp.mode !== "user") return used;
       if (pendingUnmasked(lp)) { this.enterKernel(lp, userret(this, lp)); continue; }
       if (!lp.lwp_proc.image) return used; // a bare process waits for API calls
-      const r = this.core.run(lp.td, lp.lwp_proc.p_vmspace!.vm_pmap, slice - used);
-      used += r.retired;
-      switch (r.stop) {
-        case "budget":
+      // The core resolves copy-on-write faults itself unless someone listens to faults
+      // (each must be seen); the accounting userFault would have done is made up here.
+      // (The raw exports, as core.runCode would call them: the dispatcher's td and pmap
+      // are live, and cpu_run checks them again itself.)
+      const resolveCow = !this.events.wants("fault");
+      const td = lp.td, pm = lp.lwp_proc.p_vmspace!.vm_pmap, x = this.core.x;
+      const stop = resolveCow ? x.cpu_run_cow(td, pm, slice - used) : x.cpu_run(td, pm, slice - used);
+      if (stop < STOP.syscall || stop > STOP.divide) throw new KernelPanic(`cpu_run failed: ${stop}`);
+      used += this.core.runRetired();
+      if (resolveCow) {
+        const n = this.core.runCowFaults();
+        if (n !== 0) {
+          cpu.gd_cnt.v_trap += n;
+          const gd = this.cpus[lp.cpu].gd_cnt;
+          gd.v_cow_faults += n;
+          gd.v_cow_optim += this.core.runCowKept();
+        }
+      }
+      switch (stop) {
+        case STOP.budget:
           break;
-        case "syscall":
+        case STOP.syscall:
           used += cost.syscall;
           syscall2(this, lp);
           break;
-        case "fault":
+        case STOP.fault: {
           cpu.gd_cnt.v_trap++;
-          switch (this.userFault(lp, r.faultVa!, r.faultErr!)) {
+          const faultErr = this.core.faultErr();
+          switch (this.userFault(lp, this.core.faultVa(), faultErr)) {
             case "resolved": break;
             case "nomem": this.enterKernel(lp, vm_waitpfault(this, lp)); break;
             case "signal":
               // trap_pfault: a protection failure is SIGBUS, an unmapped address SIGSEGV.
-              this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (r.faultErr! & 1) ? SIGBUS : SIGSEGV)));
+              this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (faultErr & 1) ? SIGBUS : SIGSEGV)));
           }
           break;
-        case "illegal":
+        }
+        case STOP.illegal:
           this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGILL)));
           break;
-        case "halt": // hlt at CPL 3 is a protection fault: T_PROTFLT gives SIGBUS
+        case STOP.halt: // hlt at CPL 3 is a protection fault: T_PROTFLT gives SIGBUS
           this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGBUS)));
           break;
-        case "divide":
+        case STOP.divide:
           this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGFPE)));
           break;
       }
@@ -275,15 +300,23 @@ export class Kernel {
   /** Starts a kernel path on lp (a trap's consequences) and marks it in the kernel. */
   enterKernel(lp: Lwp, g: KGen<unknown>): void {
     lp.mode = "kernel";
-    lp.kgen = (function* () { yield* g; return 0; })();
+    lp.kgen = g;
   }
 
-  /** Resumes lp's kernel path; true when it finished (lp is back in user mode or gone). */
+  /**
+   * Resumes lp's kernel path; true when it finished (lp is back in user mode or gone). In
+   * a syscall (lp.sys) the path is its handler, started here at the first resume and
+   * followed by the syscall's return (syscall.ts), which may leave userret's path to run.
+   */
   resume(lp: Lwp): boolean {
-    const r = lp.kgen!.next(lp.wakeResult);
-    lp.wakeResult = 0;
-    if (!r.done) return false;
-    lp.kgen = null;
+    if (lp.kgen === null && lp.sys !== null) syscall_start(this, lp);
+    while (lp.kgen !== null) {
+      const r = lp.kgen.next(lp.wakeResult);
+      lp.wakeResult = 0;
+      if (!r.done) return false;
+      lp.kgen = null;
+      if (lp.sys !== null) syscall_return(this, lp, r.value as number);
+    }
     if (lp.mode === "kernel") lp.mode = "user";
     return true;
   }
@@ -349,12 +382,7 @@ export class Kernel {
   }
   /** The syscall's argument words from the user stack; null on EFAULT. */
   copyinArgs(p: Proc, uva: number, n: number): number[] | null {
-    const x = this.core.x, pm = p.p_vmspace!.vm_pmap, out = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      out[i] = x.copyin_word(pm, (uva + 4 * i) | 0) >>> 0;
-      if (x.core_last_error() !== 0) return null;
-    }
-    return out;
+    return this.core.copyinWords(p.p_vmspace!.vm_pmap, uva >>> 0, n);
   }
   /** A NUL-terminated user string: null on EFAULT, undefined when longer than max. */
   copyinstr(p: Proc, uva: number, max: number): string | null | undefined {

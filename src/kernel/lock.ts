@@ -18,14 +18,19 @@ export class Lockmgr {
    * requests block behind it, so a stream of sharers cannot starve it (kern_lock.c 1.27).
    */
   wantexcl = false;
-  /** Threads holding it shared (to check releases; the kernel keeps only a count). */
-  private sharers = new Map<Thread, number>();
+  /**
+   * Threads holding it shared, once per hold (to check releases; the kernel keeps only a
+   * count). An array, not a Map: it holds a thread or two, and is touched on every fork.
+   */
+  private sharers: Thread[] = [];
   constructor(readonly name: string) {}
   isHeld(): boolean { return this.sharecount > 0 || this.exclusivecount > 0; }
-  heldShared(td: Thread): boolean { return (this.sharers.get(td) ?? 0) > 0; }
-  /** @internal */ addSharer(td: Thread, d: number): void {
-    const n = (this.sharers.get(td) ?? 0) + d;
-    if (n === 0) this.sharers.delete(td); else this.sharers.set(td, n);
+  heldShared(td: Thread): boolean { return this.sharers.includes(td); }
+  /** @internal */ addSharer(td: Thread, d: 1 | -1): void {
+    if (d > 0) { this.sharers.push(td); return; }
+    const i = this.sharers.lastIndexOf(td);
+    if (i === this.sharers.length - 1) this.sharers.pop(); // (splice would make an array)
+    else if (i >= 0) this.sharers.splice(i, 1);
   }
 }
 
@@ -40,10 +45,7 @@ export function* lockmgr(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): KGen<
         if (flags & LK_NOWAIT) return EBUSY;
         yield* waitFor(k, lp, lkp);
       }
-      lkp.sharecount++;
-      lkp.addSharer(td, 1);
-      td.td_locks++;
-      return 0;
+      return takeShared(lkp, td);
     case LK_EXCLUSIVE:
       if (lkp.holder === td) throw new KernelPanic(`lockmgr: ${lkp.name}: locking against myself`);
       if ((flags & LK_NOWAIT) && (lkp.exclusivecount > 0 || lkp.wantexcl || lkp.sharecount > 0)) return EBUSY;
@@ -58,22 +60,57 @@ export function* lockmgr(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): KGen<
       td.td_locks++;
       return 0;
     case LK_RELEASE:
-      if (lkp.exclusivecount > 0) {
-        if (lkp.holder !== td) throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases an exclusive lock it does not hold`);
-        lkp.exclusivecount = 0;
-        lkp.holder = null;
-      } else if (lkp.sharecount > 0 && lkp.heldShared(td)) {
-        lkp.sharecount--;
-        lkp.addSharer(td, -1);
-      } else {
-        throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases a lock it does not hold`);
-      }
-      td.td_locks--;
-      if (lkp.waitcount > 0) wakeup(k, lkp);
-      return 0;
+      return release(k, lp, lkp);
     default:
       throw new KernelPanic(`lockmgr: ${lkp.name}: unsupported request ${flags & LK_TYPE_MASK}`);
   }
+}
+
+/** lockmgr_fast's answer when the request needs lockmgr itself. */
+export const LK_MAYSLEEP = -100;
+
+/**
+ * lockmgr without a generator, for the requests that cannot sleep: a shared request
+ * while nobody holds or wants the lock exclusive, and a release. It does exactly what
+ * lockmgr would; for any other request it does nothing and returns LK_MAYSLEEP, and the
+ * caller yield*s lockmgr. (fork1 takes and drops its process group's lock on every fork,
+ * nearly always uncontended: this spares it two generators.)
+ */
+export function lockmgr_fast(k: Kernel, lp: Lwp, lkp: Lockmgr, flags: number): number {
+  const td = lp.lwp_thread;
+  switch (flags & LK_TYPE_MASK) {
+    case LK_SHARED:
+      if (lkp.holder === td || lkp.exclusivecount > 0 || lkp.wantexcl) return LK_MAYSLEEP;
+      return takeShared(lkp, td);
+    case LK_RELEASE:
+      return release(k, lp, lkp);
+    default:
+      return LK_MAYSLEEP;
+  }
+}
+
+function takeShared(lkp: Lockmgr, td: Thread): number {
+  lkp.sharecount++;
+  lkp.addSharer(td, 1);
+  td.td_locks++;
+  return 0;
+}
+
+function release(k: Kernel, lp: Lwp, lkp: Lockmgr): number {
+  const td = lp.lwp_thread;
+  if (lkp.exclusivecount > 0) {
+    if (lkp.holder !== td) throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases an exclusive lock it does not hold`);
+    lkp.exclusivecount = 0;
+    lkp.holder = null;
+  } else if (lkp.sharecount > 0 && lkp.heldShared(td)) {
+    lkp.sharecount--;
+    lkp.addSharer(td, -1);
+  } else {
+    throw new KernelPanic(`lockmgr: ${lkp.name}: pid ${lp.lwp_proc.p_pid} releases a lock it does not hold`);
+  }
+  td.td_locks--;
+  if (lkp.waitcount > 0) wakeup(k, lkp);
+  return 0;
 }
 
 function* waitFor(k: Kernel, lp: Lwp, lkp: Lockmgr): KGen<void> {

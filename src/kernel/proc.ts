@@ -14,11 +14,25 @@ import type { ProgramImage } from "./image.js";
 import { SIDL } from "./param.js";
 import type { Callout } from "./clock.js";
 import type { Spinlock } from "./lock.js";
+import type { SyscallCtx } from "./syscall.js";
 
 /** The generator a thread runs while it is in the kernel; it yields when it sleeps. */
 export type KGen<T = number> = Generator<SleepMark, T, number>;
 /** What a sleeping kernel generator yields (tsleep is the only place that yields). */
 export interface SleepMark { readonly sleeping: true }
+/**
+ * What a kernel function that seldom sleeps returns: null when it ran to its end, or a
+ * generator with the rest of it (from its first sleep on), which the caller runs before
+ * going on: `const rest = f(...); if (rest) yield* rest;`. Such a function is a plain one,
+ * so its usual case makes no generator: every fork and exit passes through several, and a
+ * generator costs V8 tens of nanoseconds and a few hundred bytes.
+ */
+export type KRest = KGen<void> | null;
+/**
+ * The same for a function with a result: the result, or the generator that produces it
+ * after sleeping: `const r = f(...); const v = typeof r === "number" ? r : yield* r;`.
+ */
+export type KMaybe<T extends number> = T | KGen<T>;
 
 /** struct thread: an LWKT thread; td is the core's thread (kernel stack) handle. */
 export class Thread {
@@ -67,8 +81,15 @@ export class Lwp {
 
   // Emulator state, not in struct lwp.
   mode: LwpMode = "new";
-  /** The rest of the syscall this LWP is executing, while mode is "kernel". */
-  kgen: KGen | null = null;
+  /** The rest of the kernel path it is on (a syscall's handler, a trap's), while mode is "kernel". */
+  kgen: KGen<unknown> | null = null;
+  /**
+   * The syscall this LWP is in, from syscall2 until it returns; its handler runs as kgen
+   * from the first resume on.
+   */
+  sys: SyscallCtx | null = null;
+  /** The context object sys points at, kept for the next syscall. */
+  sysctx: SyscallCtx | null = null;
   /** tsleep's return value, handed to kgen when it resumes. */
   wakeResult = 0;
   wchan: object | null = null;
@@ -120,7 +141,12 @@ export class Proc {
   p_acflag = 0;
   p_start = 0;                 // microtime at fork, in virtual microseconds
   p_usched = "bsd4";
-  p_varsymset: Map<string, string> = new Map();
+  /** varsymset: made at its first use (a Map per fork is not free, and few processes have one). */
+  get p_varsymset(): Map<string, string> { return (this.varsyms ??= new Map()); }
+  set p_varsymset(m: Map<string, string>) { this.varsyms = m; }
+  private varsyms: Map<string, string> | null = null;
+  /** Whether the varsymset holds anything (without making one). */
+  hasVarsyms(): boolean { return (this.varsyms?.size ?? 0) > 0; }
   p_klist: ((hint: number) => void)[] = [];
   p_oppid = 0;
   p_vkernel: object | null = null;
@@ -152,8 +178,11 @@ export class Proc {
     this.p_nice = from.p_nice;
     this.p_pgrp = from.p_pgrp;
     this.p_sysent = from.p_sysent;
-    this.p_prof = { ...from.p_prof };
-    this.p_rtprio = { ...from.p_rtprio };
+    // Into this proc's own (fresh) structures, field by field: no new objects per fork.
+    const pr = this.p_prof, fpr = from.p_prof;
+    pr.pr_base = fpr.pr_base; pr.pr_size = fpr.pr_size; pr.pr_off = fpr.pr_off; pr.pr_scale = fpr.pr_scale;
+    this.p_rtprio.type = from.p_rtprio.type;
+    this.p_rtprio.prio = from.p_rtprio.prio;
     this.p_args = from.p_args;
     // Emulator state, not in the C region: the child runs the parent's program (its text
     // is in the address space vm_fork copies or shares), a bare parent's child is bare.
@@ -167,8 +196,11 @@ export function copyLwpStartRegion(to: Lwp, from: Lwp): void {
   to.lwp_siglist = from.lwp_siglist;
   to.lwp_oldsigmask = from.lwp_oldsigmask;
   to.lwp_sigmask = from.lwp_sigmask;
-  to.lwp_sigstk = { ...from.lwp_sigstk };
-  to.lwp_rtprio = { ...from.lwp_rtprio };
+  // Into the new LWP's own structures, field by field: no new objects per fork.
+  const ss = to.lwp_sigstk, fss = from.lwp_sigstk;
+  ss.ss_sp = fss.ss_sp; ss.ss_size = fss.ss_size; ss.ss_flags = fss.ss_flags;
+  to.lwp_rtprio.type = from.lwp_rtprio.type;
+  to.lwp_rtprio.prio = from.lwp_rtprio.prio;
 }
 
 /** PHOLD/PRELE just count (reference §2.4). */

@@ -42,13 +42,22 @@ export class List<T> {
     this.length--;
   }
 
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let n = this.first; n; ) {
-      const next = n.next; // the body may remove n
-      yield n.value;
-      n = next;
-    }
-  }
+  [Symbol.iterator](): IterableIterator<T> { return new ListIterator(this.first); }
 
   toArray(): T[] { return [...this]; }
+}
+
+/**
+ * The walk of a List: a plain iterator rather than a generator, which V8 makes and runs
+ * several times faster (kern_wait walks the children on every wait).
+ */
+class ListIterator<T> implements IterableIterator<T> {
+  constructor(private n: ListNode<T> | null) {}
+  next(): IteratorResult<T> {
+    const n = this.n;
+    if (!n) return { done: true, value: undefined };
+    this.n = n.next; // taken now: the loop body may remove n
+    return { done: false, value: n.value };
+  }
+  [Symbol.iterator](): IterableIterator<T> { return this; }
 }

@@ -12,7 +12,8 @@ export class VirtualCpu {
   readonly gd_cnt = new Vmmeter();
   /** gd_schedclock: lwp_fork reads time - periodic for lwp_cpbase. */
   readonly gd_schedclock = { time: 0, periodic: 0 };
-  runq: Lwp[] = [];
+  /** The queue is runq[head..]; slots before head are cleared as they are taken. */
+  runq: (Lwp | null)[] = [];
   head = 0;
   /** Cycles left in the current tick. */
   budget = 0;
@@ -22,7 +23,10 @@ export class VirtualCpu {
   get queued(): number { return this.runq.length - this.head; }
   take(): Lwp | undefined {
     if (this.head >= this.runq.length) return undefined;
-    const lp = this.runq[this.head++];
+    const lp = this.runq[this.head]!;
+    // Cleared, or the array would keep up to a thousand exited LWPs (and their processes)
+    // alive: the garbage collector would copy them on every scavenge.
+    this.runq[this.head++] = null;
     if (this.head > 1024 && this.head * 2 > this.runq.length) { this.runq = this.runq.slice(this.head); this.head = 0; }
     return lp;
   }

@@ -14,7 +14,11 @@ import { setrunqueue } from "./sched.js";
 
 /** sigset_t as a bigint: bit (sig - 1). */
 export type Sigset = bigint;
-export const sigmask = (sig: number): Sigset => 1n << BigInt(sig - 1);
+export const sigmask = (sig: number): Sigset =>
+  Number.isInteger(sig) && sig >= 1 && sig <= NSIG ? SIGMASKS[sig] : 1n << BigInt(sig - 1);
+/** sigmask(1 .. NSIG), made once: a bigint shift allocates, and every exit signals its parent. */
+const SIGMASKS: readonly Sigset[] =
+  Array.from({ length: NSIG + 1 }, (_, s) => (s === 0 ? 0n : 1n << BigInt(s - 1)));
 export const SIG_DFL = 0;
 export const SIG_IGN = 1;
 /** Signals that cannot be caught, blocked or ignored. */
@@ -27,13 +31,33 @@ const STOPSIGMASK: bigint = [...DEFAULT_STOP].reduce((m, s) => m | (1n << BigInt
 
 export class Sigacts {
   ps_refcnt = 1;
-  /** Handler per signal: SIG_DFL or SIG_IGN. */
-  ps_sigact: number[] = new Array(NSIG + 1).fill(SIG_DFL);
+  /**
+   * Handler per signal: SIG_DFL or SIG_IGN. copy() leaves the array shared between the
+   * two until either one next gets ps_sigact, which then takes its own copy first (a
+   * plain array cannot tell reads from writes): most children never look at theirs, and
+   * the copy was a fork's largest allocation. So read it through ps_sigact each time;
+   * an array kept from before a fork would be the shared one.
+   */
+  get ps_sigact(): number[] {
+    if (this.sigactShared) {
+      this.sigact = this.sigact.slice();
+      this.sigactShared = false;
+    }
+    return this.sigact;
+  }
+  set ps_sigact(handlers: number[]) {
+    this.sigact = handlers;
+    this.sigactShared = false;
+  }
+  private sigact: number[];
+  private sigactShared = false;
   /** Signals whose delivery is discarded (siginit puts the default-ignored ones here). */
   ps_sigignore: Sigset = 0n;
   /** Signals whose interruption of a PCATCH sleep gives EINTR rather than ERESTART. */
   ps_sigintr: Sigset = 0n;
   ps_flag = 0;
+
+  constructor(sigact: number[] = new Array(NSIG + 1).fill(SIG_DFL)) { this.sigact = sigact; }
 
   static initial(): Sigacts {
     const s = new Sigacts();
@@ -42,8 +66,8 @@ export class Sigacts {
   }
   /** The bcopy fork1 does when the child does not share (RFSIGSHARE clear). */
   copy(): Sigacts {
-    const s = new Sigacts();
-    s.ps_sigact = [...this.ps_sigact];
+    const s = new Sigacts(this.sigact);
+    s.sigactShared = this.sigactShared = true; // copied when either side next looks (ps_sigact)
     s.ps_sigignore = this.ps_sigignore;
     s.ps_sigintr = this.ps_sigintr;
     s.ps_flag = this.ps_flag;
@@ -55,13 +79,22 @@ export class Sigacts {
 export function lwpPending(lp: Lwp): Sigset { return lp.lwp_proc.p_siglist | lp.lwp_siglist; }
 
 /**
+ * Nothing pending on the LWP or its process: the usual case, tested before any bigint
+ * arithmetic (each operation allocates, and these checks run on every dispatch and syscall).
+ */
+function nonePending(lp: Lwp): boolean { return lp.lwp_siglist === 0n && lp.lwp_proc.p_siglist === 0n; }
+
+/**
  * CURSIGNB(lp): true when any unmasked signal is pending on the process or the LWP,
  * without issignal's processing: even an ignored one counts (reference §6.9).
  */
-export function CURSIGNB(lp: Lwp): boolean { return (lwpPending(lp) & ~lp.lwp_sigmask) !== 0n; }
+export function CURSIGNB(lp: Lwp): boolean {
+  return !nonePending(lp) && (lwpPending(lp) & ~lp.lwp_sigmask) !== 0n;
+}
 
 /** The lowest unmasked pending signal, or 0. */
 export function pendingUnmasked(lp: Lwp): number {
+  if (nonePending(lp)) return 0;
   const set = lwpPending(lp) & ~lp.lwp_sigmask;
   if (set === 0n) return 0;
   let sig = 1;

@@ -12,20 +12,36 @@ import { pendingUnmasked, sigIsInterrupting } from "./signal.js";
 
 const SLEEPING: SleepMark = { sleeping: true };
 
-/** The LWPs sleeping on each wait channel, in the order they went to sleep. */
+/**
+ * The LWPs sleeping on each wait channel, in the order they went to sleep. A channel's
+ * queue stays with it once made (weakly: it goes when the channel does), so a process that
+ * waits on every loop reuses one array; a Map entry made and deleted per sleep would have
+ * the Map reallocate its table on nearly every fork.
+ */
 export class SleepQueues {
-  private q = new Map<object, Set<Lwp>>();
+  private q = new WeakMap<object, Lwp[]>();
+  private n = 0;
   add(ident: object, lp: Lwp): void {
     let s = this.q.get(ident);
-    if (!s) this.q.set(ident, (s = new Set()));
-    s.add(lp);
+    if (!s) this.q.set(ident, (s = []));
+    if (s.includes(lp)) return;
+    s.push(lp);
+    this.n++;
   }
   remove(ident: object, lp: Lwp): void {
     const s = this.q.get(ident);
-    if (s && s.delete(lp) && s.size === 0) this.q.delete(ident);
+    const i = s ? s.indexOf(lp) : -1;
+    if (i < 0) return;
+    if (i === s!.length - 1) s!.pop(); // (splice would make an array)
+    else s!.splice(i, 1);
+    this.n--;
   }
-  sleepers(ident: object): Lwp[] { return [...(this.q.get(ident) ?? [])]; }
-  get size(): number { let n = 0; for (const s of this.q.values()) n += s.size; return n; }
+  sleepers(ident: object): Lwp[] {
+    const s = this.q.get(ident);
+    return s ? s.slice() : [];
+  }
+  has(ident: object): boolean { return (this.q.get(ident)?.length ?? 0) > 0; }
+  get size(): number { return this.n; }
 }
 
 /**
@@ -33,6 +49,20 @@ export class SleepQueues {
  * (0 = no timeout), EINTR/ERESTART with PCATCH when a signal arrives.
  */
 export function* tsleep(k: Kernel, lp: Lwp, ident: object, flags: number, wmesg: string, timo: number): KGen<number> {
+  const r = tsleep_begin(k, lp, ident, flags, wmesg, timo);
+  return typeof r === "number" ? r : yield r;
+}
+
+/**
+ * tsleep for a hot caller that yields by itself, sparing tsleep's generator: the errno
+ * of a sleep that ends before it begins (PCATCH and a signal pending), or SLEEPING: the
+ * LWP is on its wait channel, the caller yields SLEEPING, and what its yield returns is
+ * tsleep's result:
+ *   const s = tsleep_begin(...); const error = typeof s === "number" ? s : yield s;
+ */
+export function tsleep_begin(
+  k: Kernel, lp: Lwp, ident: object, flags: number, wmesg: string, timo: number,
+): number | SleepMark {
   const td = lp.lwp_thread;
   if (td.td_critcount > 0) throw new KernelPanic(`tsleep("${wmesg}") in a critical section (pid ${lp.lwp_proc.p_pid})`);
   if (td.td_spinlocks > 0) throw new KernelPanic(`tsleep("${wmesg}") while holding a spinlock (pid ${lp.lwp_proc.p_pid})`);
@@ -52,7 +82,7 @@ export function* tsleep(k: Kernel, lp: Lwp, ident: object, flags: number, wmesg:
   if (k.events.wants("sleep")) {
     k.events.emit({ type: "sleep", pid: lp.lwp_proc.p_pid, tid: lp.lwp_tid, wmesg, timo });
   }
-  return yield SLEEPING;
+  return SLEEPING;
 }
 
 /** Takes a sleeping LWP off its channel and makes it runnable; tsleep returns `result`. */
@@ -73,6 +103,7 @@ export function unsleep(k: Kernel, lp: Lwp, result: number): void {
 
 /** wakeup(ident): every sleeper on ident. */
 export function wakeup(k: Kernel, ident: object): void {
+  if (!k.sleepq.has(ident)) return; // most wakeups find nobody: no snapshot to make
   for (const lp of k.sleepq.sleepers(ident)) unsleep(k, lp, 0);
 }
 

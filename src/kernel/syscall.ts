@@ -12,7 +12,7 @@ import { SIGSYS } from "./param.js";
 import { ksignal } from "./signal.js";
 import { KernelPanic } from "./panic.js";
 import { sysent, type Sysent } from "./sysent.js";
-import { userret } from "./trap.js";
+import { userret, userret_fast } from "./trap.js";
 
 /** SYS_MAXSYSCALL (syscall.h 1.59): sv_size of the native ABI. */
 export const SYS_MAXSYSCALL = 500;
@@ -30,12 +30,18 @@ export const nosys: Sysent = {
   fn: function* (k, lp) { ksignal(k, lp.lwp_proc, SIGSYS, lp); return EINVAL; },
 };
 
-/** Enters a syscall on lp (in user mode with its frame set up); the rest runs as lp.kgen. */
+/** What syscall2 decoded, kept on the LWP (Lwp.sys) until the syscall returns. */
+export interface SyscallCtx { code: number; ent: Sysent; msg: SysMsg; params: number }
+
+/**
+ * Enters a syscall on lp (in user mode with its frame set up). The rest is run by
+ * Kernel.resume: syscall_start at the first resume, the handler as lp.kgen, syscall_return.
+ */
 export function syscall2(k: Kernel, lp: Lwp): void {
-  const x = k.core.x, td = lp.td;
+  const core = k.core, tf = core.tfAddr(lp.td); // the frame's words, read in place
   k.cpus[lp.cpu].gd_cnt.v_syscall++;
-  let code = x.tf_get(td, TF_EAX) >>> 0;
-  let params = (x.tf_get(td, TF_ESP) + 4) >>> 0;
+  let code = core.word(tf + TF_EAX) >>> 0;
+  let params = (core.word(tf + TF_ESP) + 4) >>> 0;
   if (code === SYS_syscall) {
     /* Code is first argument, followed by actual args. */
     code = fuword(k, lp, params);
@@ -46,9 +52,16 @@ export function syscall2(k: Kernel, lp: Lwp): void {
     params = (params + 8) >>> 0;
   }
   const ent = (code < SYS_MAXSYSCALL ? sysent[code] : undefined) ?? nosys;
-  const msg: SysMsg = { fds: [0, x.tf_get(td, TF_EDX)] };
+  // The LWP's context (and msg) serves syscall after syscall: it is in one at a time.
+  const sys = lp.sysctx ??= { code: 0, ent: nosys, msg: { fds: [0, 0] }, params: 0 };
+  sys.code = code;
+  sys.ent = ent;
+  sys.params = params;
+  sys.msg.fds[0] = 0;
+  sys.msg.fds[1] = core.word(tf + TF_EDX);
   lp.mode = "kernel";
-  lp.kgen = runSyscall(k, lp, code, ent, msg, params);
+  lp.kgen = null;
+  lp.sys = sys;
 }
 
 /** fuword: a user word, or -1 (as unsigned) when it cannot be read. */
@@ -57,34 +70,49 @@ function fuword(k: Kernel, lp: Lwp, uva: number): number {
   return w === null ? 0xFFFFFFFF : w >>> 0;
 }
 
-function* runSyscall(k: Kernel, lp: Lwp, code: number, ent: Sysent, msg: SysMsg, params: number): KGen<number> {
-  const p = lp.lwp_proc;
-  let error: number;
-  const args = k.copyinArgs(p, params, ent.narg);
-  if (!args) error = EFAULT;
-  else error = yield* ent.fn(k, lp, args, msg);
-  if (lp.mode === "exited") return 0;
+// The syscall's life after syscall2 is two plain functions around its handler, which
+// Kernel.resume runs as lp.kgen: no generator of its own per syscall (a fork, an exit and a
+// wait4 per spawn loop would make three).
+
+/**
+ * A syscall's first resume: the arguments are read from the user stack now, and the
+ * handler starts (lp.kgen). An unreadable argument returns EFAULT without a handler.
+ */
+export function syscall_start(k: Kernel, lp: Lwp): void {
+  const sys = lp.sys!;
+  const args = k.copyinArgs(lp.lwp_proc, sys.params, sys.ent.narg);
+  if (args) lp.kgen = sys.ent.fn(k, lp, args, sys.msg);
+  else syscall_return(k, lp, EFAULT);
+}
+
+/**
+ * The handler returned `error`: the return half of syscall2, then userret. When userret
+ * has a signal to deliver, its kernel path is left in lp.kgen for Kernel.resume to run.
+ */
+export function syscall_return(k: Kernel, lp: Lwp, error: number): void {
+  const { code, ent, msg } = lp.sys!;
+  lp.sys = null;
+  if (lp.mode === "exited") return;
   if (lp.lwp_thread.td_locks !== 0) {
     throw new KernelPanic(`syscall ${ent.name} returns to user mode with ${lp.lwp_thread.td_locks} lock(s) held`);
   }
   setReturn(k, lp, error, msg);
   // ERESTART (-1) is reported as such: the trap will run again. EJUSTRETURN is execve's success.
   lp.lastSyscall = { code, error: error === EJUSTRETURN ? 0 : error, rv: [msg.fds[0] >>> 0, msg.fds[1] >>> 0] };
-  yield* userret(k, lp);
-  return 0;
+  if (!userret_fast(lp)) lp.kgen = userret(k, lp);
 }
 
 /** The return half of syscall2: the frame as the user sees it after the trap returns. */
 export function setReturn(k: Kernel, lp: Lwp, error: number, msg: SysMsg): void {
-  const x = k.core.x, td = lp.td;
+  const core = k.core, tf = core.tfAddr(lp.td); // the frame's words, written in place
   if (error === 0) {
-    x.tf_set(td, TF_EAX, msg.fds[0] | 0);
-    x.tf_set(td, TF_EDX, msg.fds[1] | 0);
-    x.tf_set(td, TF_EFLAGS, x.tf_get(td, TF_EFLAGS) & ~PSL_C);
+    core.setWord(tf + TF_EAX, msg.fds[0] | 0);
+    core.setWord(tf + TF_EDX, msg.fds[1] | 0);
+    core.setWord(tf + TF_EFLAGS, core.word(tf + TF_EFLAGS) & ~PSL_C);
   } else if (error === ERESTART) {
-    x.tf_set(td, TF_EIP, (x.tf_get(td, TF_EIP) - x.tf_get(td, TF_ERR)) | 0);
+    core.setWord(tf + TF_EIP, (core.word(tf + TF_EIP) - core.word(tf + TF_ERR)) | 0);
   } else if (error !== EJUSTRETURN) {
-    x.tf_set(td, TF_EAX, error);
-    x.tf_set(td, TF_EFLAGS, x.tf_get(td, TF_EFLAGS) | PSL_C);
+    core.setWord(tf + TF_EAX, error);
+    core.setWord(tf + TF_EFLAGS, core.word(tf + TF_EFLAGS) | PSL_C);
   }
 }

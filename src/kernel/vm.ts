@@ -2,7 +2,7 @@
 // counted (RFMEM and vfork share it) and owns one core address space (pmap). Forking it
 // calls the core's pmap_fork with the kernel's configured strategy.
 import type { Kernel } from "./kernel.js";
-import type { Lwp, Proc, KGen } from "./proc.js";
+import type { Lwp, Proc, KGen, KMaybe } from "./proc.js";
 import { RFMEM, RFPROC, SGROWSIZ, MAXSSIZ, USRSTACK, PAGE_SIZE } from "./param.js";
 import { ENOMEM } from "./errno.js";
 import { tsleep } from "./synch.js";
@@ -78,9 +78,11 @@ export function vm_page_count_severe(k: Kernel): boolean {
  * vm_fork(p1, p2, flags). With RFPROC clear it unshares p1's vmspace (vmspace_unshare)
  * unless RFMEM; with RFPROC it shares (RFMEM) or forks the vmspace for p2. Returns 0, or
  * ENOMEM when simulated memory cannot hold the copy: the 2008 kernel would wait for the
- * pager here; forklab has no pager and fails the fork instead (docs/kernel.md).
+ * pager here; forklab has no pager and fails the fork instead (docs/kernel.md). While
+ * memory is short it first waits (vm_wait): then the result comes from the generator
+ * returned (KMaybe).
  */
-export function* vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): KGen<number> {
+export function vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): KMaybe<number> {
   const p1 = lp1.lwp_proc;
   const vm1 = p1.p_vmspace!;
   if ((flags & RFPROC) === 0) {
@@ -96,13 +98,23 @@ export function* vm_fork(k: Kernel, lp1: Lwp, p2: Proc | null, flags: number): K
   if (flags & RFMEM) {
     p2!.p_vmspace = vmspace_hold(vm1);
   }
+  if (vm_page_count_severe(k)) return vmWaitThenFork(k, lp1, vm1, p2!, flags);
+  return vmForkFor(k, vm1, p2!, flags);
+}
+
+function* vmWaitThenFork(k: Kernel, lp1: Lwp, vm1: Vmspace, p2: Proc, flags: number): KGen<number> {
   while (vm_page_count_severe(k)) {
     yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
   }
+  return vmForkFor(k, vm1, p2, flags);
+}
+
+/** The end of vm_fork: p2's own copy of vm1, unless RFMEM shares it. */
+function vmForkFor(k: Kernel, vm1: Vmspace, p2: Proc, flags: number): number {
   if ((flags & RFMEM) === 0) {
     const vm2 = vmspace_fork(k, vm1);
     if (!vm2) return ENOMEM;
-    p2!.p_vmspace = vm2;
+    p2.p_vmspace = vm2;
   }
   return 0;
 }

@@ -7,7 +7,7 @@ import {
   WNOHANG, WUNTRACED, WCONTINUED, WLINUXCLONE, WAIT_ANY, SZOMB, SIGCHLD, PCATCH,
 } from "./param.js";
 import { EINVAL, ECHILD } from "./errno.js";
-import { tsleep } from "./synch.js";
+import { tsleep, tsleep_begin } from "./synch.js";
 import { crfree } from "./ucred.js";
 import { chgproccnt } from "./resource.js";
 import { proc_remove_zombie } from "./kern_proc.js";
@@ -23,7 +23,9 @@ export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res
   const linuxclone = ((options & WLINUXCLONE) >>> 0) !== 0;
   for (;;) {
     let nfound = 0;
-    for (const p of q.p_children) {
+    // LIST_FOREACH over the nodes: no iterator objects on the path of every wait4.
+    for (let n = q.p_children.first; n !== null; n = n.next) {
+      const p = n.value;
       if (pid !== WAIT_ANY && p.p_pid !== pid && p.p_pgrp!.pg_id !== -pid) continue;
       /* RFLINUXTHPN children are only seen with WLINUXCLONE. */
       if ((p.p_sigparent !== SIGCHLD) !== linuxclone) continue;
@@ -36,7 +38,9 @@ export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res
     }
     if (nfound === 0) return ECHILD;
     if (options & WNOHANG) { res.pid = 0; return 0; }
-    const error = yield* tsleep(k, lp, q, PCATCH, "wait", 0);
+    // tsleep(q, PCATCH, "wait", 0), with its yield made here: the wait of every wait4.
+    const s = tsleep_begin(k, lp, q, PCATCH, "wait", 0);
+    const error = typeof s === "number" ? s : yield s;
     if (error) return error;
   }
 }
@@ -56,7 +60,8 @@ function* reap(k: Kernel, lp: Lwp, q: Proc, p: Proc, res: WaitResult): KGen<void
   crfree(k.uids, p.p_ucred!);
   p.p_ucred = null;
   if (p.p_args) p.p_args.ar_ref--;
-  yield* proc_remove_zombie(k, lp, p);
+  const rest = proc_remove_zombie(k, lp, p);
+  if (rest) yield* rest;
   k.pgrps.leavepgrp(p);
   if (--p.p_sigacts!.ps_refcnt === 0) p.p_sigacts = null;
   vmspace_exitfree(k, p);

@@ -412,6 +412,64 @@ describe("remove, next, slots", () => {
     core.pmapDestroy(pm);
   });
 
+  it("the directory walks (fork, destroy, pmap_next) find page tables in every group of 32 PDEs, at both edges of each", () => {
+    // PDEs 0, 31, 32, 63, ..., 736, 767 - 1 = 766: the first and last PDE of each group of 32
+    // (the walks skip groups no page table was ever put in), then a removed page table.
+    const pdes = [...new Set(Array.from({ length: 24 }, (_, g) => [32 * g, Math.min(32 * g + 31, 766)]).flat())];
+    const c = Core.create({ physBytes: 8 << 20 });
+    const pm = c.pmapCreate();
+    // In each page table, its first, second or third page, or its last (PTE 1023).
+    const vas = pdes.map((i, n) => (i * 0x400000 + (n % 2 ? 0x3FF000 : (n % 3) * 0x1000)) >>> 0).sort((a, b) => a - b);
+    for (const va of vas) expect(c.enter(pm, va, RW)).toBe(0);
+    expect(c.mappings(pm).map((m) => m.va)).toEqual(vas);
+    for (const strategy of ["cow", "copy"] as const) {
+      const kid = c.fork(pm, strategy);
+      expect(c.mappings(kid).map((m) => m.va)).toEqual(vas);
+      expect(c.ptCount(kid)).toBe(pdes.length);
+      expectResidentRight(c, kid);
+      c.pmapDestroy(kid);
+    }
+    expectRefcountsConserved(c, [pm]);
+    // A page table freed by pmap_remove leaves its group marked; the walks still see right.
+    c.remove(pm, vas[1] & ~0x3FFFFF, ((vas[1] & ~0x3FFFFF) + 0x400000) >>> 0);
+    const rest = vas.filter((_, n) => n !== 1);
+    expect(c.mappings(pm).map((m) => m.va)).toEqual(rest);
+    const kid = c.fork(pm, "cow");
+    expect(c.mappings(kid).map((m) => m.va)).toEqual(rest);
+    c.pmapDestroy(kid);
+    c.pmapDestroy(pm);
+    expect(c.framesFree()).toBe(c.bootFreeFrames);
+  });
+
+  it("the page-table walks (fork, destroy, pmap_next) find pages in every group of 32 PTEs, at both edges of each", () => {
+    const c = Core.create({ physBytes: 8 << 20 });
+    const pm = c.pmapCreate();
+    const base = 0x0800_0000;
+    const idx = [...new Set(Array.from({ length: 32 }, (_, g) => [32 * g, 32 * g + 31]).flat())];
+    const vas = idx.map((i) => base + i * 0x1000);
+    for (const va of vas) expect(c.enter(pm, va, RW)).toBe(0);
+    expect(c.mappings(pm).map((m) => m.va)).toEqual(vas);
+    expect(c.x.pmap_next(pm, base + 0x1000) >>> 0).toBe(base + 31 * 0x1000);
+    for (const strategy of ["cow", "copy"] as const) {
+      const kid = c.fork(pm, strategy);
+      expect(c.mappings(kid).map((m) => m.va)).toEqual(vas);
+      expectResidentRight(c, kid);
+      c.pmapDestroy(kid);
+    }
+    expectRefcountsConserved(c, [pm]);
+    // Pages removed leave their groups marked; entering again in an emptied group works.
+    c.remove(pm, base + 32 * 0x1000, base + 64 * 0x1000);
+    const rest = vas.filter((va) => va < base + 32 * 0x1000 || va >= base + 64 * 0x1000);
+    expect(c.mappings(pm).map((m) => m.va)).toEqual(rest);
+    const kid = c.fork(pm, "cow");
+    expect(c.mappings(kid).map((m) => m.va)).toEqual(rest);
+    expect(c.enter(kid, base + 40 * 0x1000, RW)).toBe(0);
+    expect(c.mappings(kid).length).toBe(rest.length + 1);
+    c.pmapDestroy(pm);
+    c.pmapDestroy(kid);
+    expect(c.framesFree()).toBe(c.bootFreeFrames);
+  });
+
   it("freed slots are reused first, last freed first", () => {
     const a = core.pmapCreate(), b = core.pmapCreate(), c = core.pmapCreate();
     core.pmapDestroy(a);

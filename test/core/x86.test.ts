@@ -1014,6 +1014,101 @@ describe("page faults", () => {
       m.core.pmapDestroy(child);
     }
   });
+
+  // A read of DATA+32 (fills the read TLB with the shared frame), a write to it (copy), a
+  // read after it (must see the copy), a push (the stack page: copy) and a write to the
+  // second data page (the child copied it first, so this one keeps its frame), then int $0x80.
+  const COW_PROG = [
+    ...load(EBX, DATA + 32), ...movImm(EAX, 0x77), 0x01, modrm(0, EAX, 5), ...le32(DATA + 32),
+    ...load(ECX, DATA + 32), 0x50, ...store(DATA + 0x1008, EAX), ...INT80,
+  ];
+  /** COW_PROG after a cow fork whose child wrote the second data page; the run by `how`. */
+  function cowRun(m: Machine, how: "host" | "core", budget = 100000) {
+    m.setup(COW_PROG, { eflags: 0x202 });
+    m.core.writeWord(m.pm, DATA + 32, 5);
+    const child = m.core.fork(m.pm, "cow");
+    expect(m.core.writeWord(child, DATA + 0x1100, 1)).toBe(0);
+    const before = m.core.stats();
+    let stop: string, retired = 0, faults = 0, kept = 0;
+    if (how === "host") {
+      // What the kernel did before cpu_run_cow: each fault back to the host, resolved, run again.
+      for (;;) {
+        const o = m.core.run(m.td, m.pm, budget - retired);
+        retired += o.retired;
+        stop = o.stop;
+        if (o.stop !== "fault") break;
+        const k0 = m.core.stat("cowOptim");
+        expect(m.core.fault(m.pm, o.faultVa!, o.faultErr!)).toBe(0);
+        faults++;
+        if (m.core.stat("cowOptim") !== k0) kept++;
+      }
+    } else {
+      stop = STOP_REASONS[m.core.runCode(m.td, m.pm, budget, true) - 1];
+      retired = m.core.runRetired();
+      faults = m.core.runCowFaults();
+      kept = m.core.runCowKept();
+    }
+    const tf = m.core.trapframe(m.td).toJSON();
+    const after = m.core.stats();
+    const out = {
+      stop, retired, faults, kept, tf, faultVa: m.core.faultVa(), faultErr: m.core.faultErr(),
+      // (framesPeak is a high-water mark: only the first of two runs can raise it.)
+      stats: Object.fromEntries(Object.entries(after).filter(([k]) => k !== "framesPeak")
+        .map(([k, v]) => [k, v - before[k as keyof typeof before]])),
+      parent: [m.word(DATA + 32), m.word(DATA + 0x1008), m.word(STACK_TOP - 4)],
+      child: [m.core.readWord(child, DATA + 32), m.core.readWord(child, DATA + 0x1008), m.core.readWord(child, STACK_TOP - 4)],
+      refcounts: [DATA + 32, DATA + 0x1008, STACK_TOP - 4].map((va) => m.core.frameRefcount(m.core.pte(m.pm, va) & ~0xFFF)),
+    };
+    m.core.pmapDestroy(child);
+    return out;
+  }
+
+  it("cpu_run_cow resolves copy-on-write faults inside the run, ending exactly where the host's resolutions do", () => {
+    const outs = [wasm, port].map((m) => {
+      const core = cowRun(m, "core");
+      expect(core).toEqual(cowRun(m, "host"));
+      return core;
+    });
+    expect(outs[1], "portable build agrees with Wasm").toEqual(outs[0]);
+    const o = outs[0];
+    expect([o.stop, o.retired, o.faults, o.kept]).toEqual(["syscall", 7, 3, 1]);
+    expect([o.tf.ebx, o.tf.ecx, o.tf.trapno, o.tf.err]).toEqual([5, 5 + 0x77, 0x80, 2]);
+    expect(o.parent).toEqual([5 + 0x77, 0x77, 0x77]);
+    expect(o.child).toEqual([5, 0, 0]);
+    expect(o.refcounts).toEqual([1, 1, 1]);
+    expect(o.stats).toMatchObject({ cowFaults: 3, cowOptim: 1, pagesCopied: 2 });
+  });
+
+  it("cpu_run_cow: a budget stop after a resolved fault leaves tf_trapno/tf_err as the fault's, as the host's run does", () => {
+    for (const m of [wasm, port]) {
+      const core = cowRun(m, "core", 3);
+      expect(core).toEqual(cowRun(m, "host", 3));
+      expect([core.stop, core.retired, core.faults, core.tf.trapno, core.tf.err]).toEqual(["budget", 3, 1, 12, PGEX_P | PGEX_W | PGEX_U]);
+    }
+  });
+
+  it("cpu_run_cow: code that writes its own copy-on-write page runs the bytes it wrote (the fetch page is refetched)", () => {
+    for (const m of [wasm, port]) {
+      // mov eax, 0; mov byte [X], 0x40 (X's nop becomes inc eax); X: nop; int $0x80
+      const X = CODE + 5 + 7;
+      m.setup([...movImm(EAX, 0), 0xC6, modrm(0, 0, 5), ...le32(X), 0x40, 0x90, ...INT80]);
+      const child = m.core.fork(m.pm, "cow");
+      expect(STOP_REASONS[m.core.runCode(m.td, m.pm, 100, true) - 1]).toBe("syscall");
+      expect([m.core.trapframe(m.td).eax, m.core.runCowFaults(), m.bytes(X, 1)[0], m.core.copyin(child, X, 1)![0]]).toEqual([1, 1, 0x40, 0x90]);
+      m.core.pmapDestroy(child);
+    }
+  });
+
+  it("cpu_run_cow stops on a fault that is not copy-on-write (read-only page, unmapped page), counting none", () => {
+    for (const m of [wasm, port]) {
+      for (const [va, err] of [[RO, PGEX_P | PGEX_W | PGEX_U], [HOLE, PGEX_W | PGEX_U]] as const) {
+        m.setup([...movImm(EAX, 1), ...store(va, EAX), ...INT80]);
+        const stop = m.core.runCode(m.td, m.pm, 100, true);
+        expect([STOP_REASONS[stop - 1], m.core.runRetired(), m.core.faultVa(), m.core.faultErr()]).toEqual(["fault", 1, va, err]);
+        expect([m.core.runCowFaults(), m.core.runCowKept()]).toEqual([0, 0]);
+      }
+    }
+  });
 });
 
 describe("page-straddling accesses", () => {
