@@ -622,24 +622,16 @@ function writeWalk(pd: i32, pm: i32, va: i32): i32 {
 
 /** copyin: len bytes from user uva to linear dst. 0, -EINVAL or -EFAULT. */
 export function copyin(pm: i32, uva: i32, dst: i32, len: i32): i32 {
-  if (!live(pm) || len < 0) return -EINVAL;
-  if (!userSpan(uva, len)) return -EFAULT;
-  const pd = ld32(slotOf(pm) + SL_PDIR);
-  let done = 0;
-  while (done < len) {
-    const va = (uva + done) | 0;
-    let n = PAGE_SIZE - (va & PAGE_MASK);
-    if (n > len - done) n = len - done;
-    const pa = walk(pd, va, 0);
-    if (!ltu(pa, -8)) return -EFAULT;
-    copy(dst + done, PHYS + pa, n);
-    done += n;
-  }
-  return 0;
+  return copyUser(pm, uva, dst, len, false);
 }
 
 /** copyout: len bytes from linear src to user uva, resolving copy-on-write. 0, -EINVAL or -EFAULT. */
 export function copyout(pm: i32, src: i32, uva: i32, len: i32): i32 {
+  return copyUser(pm, uva, src, len, true);
+}
+
+/** Both directions, page by page: supervisor reads, or writes that resolve copy-on-write. */
+function copyUser(pm: i32, uva: i32, lin: i32, len: i32, write: bool): i32 {
   if (!live(pm) || len < 0) return -EINVAL;
   if (!userSpan(uva, len)) return -EFAULT;
   const pd = ld32(slotOf(pm) + SL_PDIR);
@@ -648,9 +640,15 @@ export function copyout(pm: i32, src: i32, uva: i32, len: i32): i32 {
     const va = (uva + done) | 0;
     let n = PAGE_SIZE - (va & PAGE_MASK);
     if (n > len - done) n = len - done;
-    const pa = writeWalk(pd, pm, va);
-    if (pa == -EFAULT) return -EFAULT;
-    copy(PHYS + pa, src + done, n);
+    if (write) {
+      const pa = writeWalk(pd, pm, va);
+      if (pa == -EFAULT) return -EFAULT;
+      copy(PHYS + pa, lin + done, n);
+    } else {
+      const pa = walk(pd, va, 0);
+      if (!ltu(pa, -8)) return -EFAULT;
+      copy(lin + done, PHYS + pa, n);
+    }
     done += n;
   }
   return 0;
