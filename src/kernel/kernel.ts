@@ -404,14 +404,6 @@ export class Kernel {
     return undefined;
   }
 
-  /** Finds the program a path names: its image, or an errno. */
-  lookupProgram(p: Proc, path: string): { image: ProgramImage; vnode: Vnode } | number {
-    const cwd = p.p_fd?.fd_cdir ?? this.vfs.root;
-    const vp = this.vfs.lookup(path, cwd);
-    if (typeof vp === "number") return -vp;
-    return this.imageOf(vp);
-  }
-
   /** The program image behind a vnode (registered, or parsed by the loader); an errno if none. */
   imageOf(vp: Vnode): { image: ProgramImage; vnode: Vnode } | number {
     const img = this.images.get(vp);
