@@ -8,7 +8,7 @@ import type { KernelOptions } from "./tunables.js";
 import type { Proc, Lwp } from "./proc.js";
 import type { ProgramImage } from "./image.js";
 import { checkImage } from "./image.js";
-import type { KernelEvent, EventType } from "./events.js";
+import { EVENT_SCHEMA, type KernelEvent, type EventType } from "./events.js";
 import { Vmmeter, type VmmeterCounters } from "./vmmeter.js";
 import { fork1, start_forked_proc, type ProcOut } from "./fork.js";
 import { kern_execve } from "./exec.js";
@@ -26,11 +26,23 @@ import {
   RFFDG, RFPROC, RFPGLOCK, SIDL, SACTIVE, SZOMB, LSRUN, LSSLEEP, LSSTOP, USRSTACK, PAGE_SIZE, NSIG,
   P_PPWAIT, P_SUGID, P_EXEC, P_WEXIT, P_SYSTEM, P_JAILED, P_CONTROLT, P_PROFIL, P_INEXEC,
 } from "./param.js";
-import { PG_RW, PG_U, PG_COW, TF_ESP, TF_EAX, TF_ERR } from "../../assembly/i386.js";
+import { PG_V, PG_RW, PG_U, PG_COW, TF_ESP, TF_EAX, TF_ERR } from "../../assembly/i386.js";
+import { checkInt, checkString, checkStrings, checkBytes, checkOptions, checkFunction } from "./argcheck.js";
 
 export class ForklabError extends Error {
   override name = "ForklabError";
 }
+
+const KERNEL_OPTIONS = [
+  "physBytes", "hz", "ncpus", "maxproc", "strategy", "seed", "randompid", "cpuHz", "sliceCycles",
+  "vmSevereFrames", "trace",
+] as const satisfies readonly (keyof KernelOptions)[];
+const SPAWN_OPTIONS = ["image", "argv", "envp", "uid", "gid", "nprocLimit", "comm"] as const;
+const RUN_OPTIONS = ["ticks", "seconds", "until"] as const;
+/** Virtual time stays below 2^31 seconds: time_t's range on i386. */
+const MAX_SECONDS = 0x7FFFFFFF;
+/** execve's ARG_MAX bounds argv and envp; more strings than this could never fit. */
+const MAX_ARGS = 65536;
 
 export interface SpawnOptions {
   /** The program to run; omit for a bare process driven with syscall(). */
@@ -100,8 +112,10 @@ export class Forklab {
   private readonly arenaTop = new WeakMap<Proc, number>();
 
   constructor(opts: KernelOptions = {}) {
+    const o = checkOptions<KernelOptions>(ForklabError, "options", opts, KERNEL_OPTIONS);
+    if (o.trace !== undefined && typeof o.trace !== "boolean") throw new ForklabError(`trace must be a boolean, got ${String(o.trace)}`);
     try {
-      this.kernel = new Kernel(opts);
+      this.kernel = new Kernel(o);
     } catch (e) {
       if (e instanceof RangeError) throw new ForklabError(e.message);
       throw e;
@@ -131,7 +145,7 @@ export class Forklab {
    * against RLIMIT_NPROC), 0 when the uid has none. Read-only.
    */
   uidProcs(uid: number): number {
-    if (!Number.isInteger(uid) || uid < 0 || uid > 0xFFFFFFFF) throw new ForklabError(`uid must be an integer from 0 to 4294967295, got ${uid}`);
+    checkInt(ForklabError, "uid", uid, 0, 0xFFFFFFFF);
     return this.kernel.uids.uilookup(uid)?.ui_proccnt ?? 0;
   }
 
@@ -140,19 +154,19 @@ export class Forklab {
    * program; without, it is a bare process whose syscalls you make with syscall().
    */
   spawn(opts: SpawnOptions = {}): ProcInfo {
+    const o = checkOptions<SpawnOptions>(ForklabError, "spawn options", opts, SPAWN_OPTIONS);
+    if (o.image !== undefined) checkProgramImage(o.image);
+    if (o.argv !== undefined) checkStrings(ForklabError, "argv", o.argv, MAX_ARGS);
+    if (o.envp !== undefined) checkStrings(ForklabError, "envp", o.envp, MAX_ARGS);
+    const uid = checkInt(ForklabError, "uid", o.uid ?? 0, 0, 0xFFFFFFFE);
+    const gid = checkInt(ForklabError, "gid", o.gid ?? 0, 0, 0xFFFFFFFE);
+    if (o.nprocLimit !== undefined) checkInt(ForklabError, "nprocLimit", o.nprocLimit, 1, RLIM_INFINITY);
+    if (o.comm !== undefined) checkString(ForklabError, "comm", o.comm);
+    return this.call("spawn", () => this.spawnChecked(o, uid, gid));
+  }
+
+  private spawnChecked(opts: SpawnOptions, uid: number, gid: number): ProcInfo {
     const k = this.kernel;
-    if (opts.image) {
-      try { checkImage(opts.image); } catch (e) { throw new ForklabError((e as Error).message); }
-    }
-    const uid = opts.uid ?? 0;
-    const gid = opts.gid ?? 0;
-    for (const [n, v] of [["uid", uid], ["gid", gid]] as const) {
-      if (!Number.isInteger(v) || v < 0 || v > 0xFFFFFFFE) throw new ForklabError(`${n} must be an integer from 0 to 4294967294, got ${v}`);
-    }
-    if (opts.nprocLimit !== undefined && (!Number.isInteger(opts.nprocLimit) || opts.nprocLimit < 1)) {
-      throw new ForklabError(`nprocLimit must be a positive integer, got ${opts.nprocLimit}`);
-    }
-    this.checkIdle("spawn");
     if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
     // The fork from init must not sleep: vm_fork would wait for memory (vm_wait).
     if (vm_page_count_severe(k)) throw new ForklabError(`spawn: memory is severely short (${k.core.framesFree()} frames free, vmSevereFrames ${k.tun.vmSevereFrames})`);
@@ -201,14 +215,19 @@ export class Forklab {
    * read result() later.
    */
   syscall(target: number | { pid: number; tid?: number }, code: string | number, args: number[] = []): SyscallResult {
-    const k = this.kernel;
-    const lp = this.lwpOf(target);
     const num = syscallNumber(code);
-    if (num === undefined) throw new ForklabError(`unknown syscall ${JSON.stringify(code)}`);
-    if (!Array.isArray(args) || args.length > 8 || args.some((a) => !Number.isInteger(a) || a < -0x80000000 || a > 0xFFFFFFFF)) {
+    if (num === undefined) {
+      throw new ForklabError(`unknown syscall ${typeof code === "number" ? code : JSON.stringify(code)}: give a name such as "fork" or a number from 0 to 4294967295`);
+    }
+    if (!Array.isArray(args) || args.length > 8 || args.some((a) => typeof a !== "number" || !Number.isInteger(a) || a < -0x80000000 || a > 0xFFFFFFFF)) {
       throw new ForklabError("syscall arguments must be at most 8 integers that fit in 32 bits");
     }
-    this.checkIdle("syscall");
+    const lp = this.lwpOf(target);
+    return this.call("syscall", () => this.syscallChecked(lp, num, args));
+  }
+
+  private syscallChecked(lp: Lwp, num: number, args: number[]): SyscallResult {
+    const k = this.kernel;
     if (lp.mode === "new") { remrunqueue(k, lp); k.switchin(lp); }
     if (lp.mode !== "user" || lp.wchan) {
       throw new ForklabError(`pid ${lp.lwp_proc.p_pid} tid ${lp.lwp_tid} is not in user mode (${lp.wchan ? `sleeping in "${lp.wmesg}"` : lp.mode})`);
@@ -246,21 +265,38 @@ export class Forklab {
 
   /** Runs the virtual machine; returns why it stopped and the tick it reached. */
   run(opts: RunOptions = {}): { stop: "time" | "condition" | "idle"; ticks: number } {
-    const k = this.kernel;
+    const o = checkOptions<RunOptions>(ForklabError, "run options", opts, RUN_OPTIONS);
+    const k = this.kernel, maxTicks = MAX_SECONDS * k.tun.hz;
+    const room = maxTicks - k.clock.ticks;
     let limit: number;
-    if (opts.ticks !== undefined) {
-      if (!Number.isInteger(opts.ticks) || opts.ticks < 0) throw new ForklabError(`ticks must be a non-negative integer, got ${opts.ticks}`);
-      limit = k.clock.ticks + opts.ticks;
-    } else if (opts.seconds !== undefined) {
-      if (!(opts.seconds >= 0) || !Number.isFinite(opts.seconds)) throw new ForklabError(`seconds must be a non-negative number, got ${opts.seconds}`);
-      limit = k.clock.ticks + Math.round(opts.seconds * k.tun.hz);
+    if (o.ticks !== undefined) {
+      limit = k.clock.ticks + checkInt(ForklabError, "ticks", o.ticks, 0, room);
+    } else if (o.seconds !== undefined) {
+      const s = o.seconds;
+      if (typeof s !== "number" || !(s >= 0) || s * k.tun.hz > room) {
+        throw new ForklabError(`seconds must be a number from 0 to ${room / k.tun.hz} (virtual time ends at 2^31 s, time_t's range), got ${String(s)}`);
+      }
+      limit = k.clock.ticks + Math.round(s * k.tun.hz);
     } else {
-      limit = k.clock.ticks + 3600 * k.tun.hz;
+      limit = Math.min(maxTicks, k.clock.ticks + 3600 * k.tun.hz);
     }
-    const stop = k.runUntil(limit, opts.until);
+    let until: (() => boolean) | undefined;
+    if (o.until !== undefined) {
+      const fn = checkFunction(ForklabError, "until", o.until) as () => unknown;
+      until = () => {
+        try { return Boolean(fn()); } catch (e) { throw new ForklabError(`run(): the until function threw: ${describe(e)}`, { cause: e }); }
+      };
+    }
+    return this.call("run", () => this.runChecked(o, limit, until));
+  }
+
+  private runChecked(o: RunOptions, limit: number, until: (() => boolean) | undefined): { stop: "time" | "condition" | "idle"; ticks: number } {
+    const k = this.kernel;
+    const ran = k.runUntil(limit, until);
+    const stop = ran === "listener" ? "condition" : ran; // call() reports the listener's exception
     // With an explicit ticks/seconds limit the time passes even when nothing can run (so
     // step() is always one tick); stop stays "idle" to say that nothing ran to the end.
-    if (stop === "idle" && (opts.ticks !== undefined || opts.seconds !== undefined) && k.clock.ticks < limit) {
+    if (stop === "idle" && (o.ticks !== undefined || o.seconds !== undefined) && k.clock.ticks < limit) {
       for (const cpu of k.cpus) cpu.idleTicks += limit - k.clock.ticks;
       k.clock.advanceTo(limit);
     }
@@ -269,6 +305,49 @@ export class Forklab {
 
   /** One tick of virtual time. */
   step(): void { this.run({ ticks: 1 }); }
+
+  /**
+   * One call that changes the machine: refused from an event listener or while another is
+   * in progress (re-entry), and after a kernel panic. Its events reach listeners when the
+   * kernel's work is complete; an exception a listener threw is reported afterwards, as a
+   * ForklabError, once the machine is consistent again. Anything else thrown from inside
+   * the kernel is a kernel panic: the machine stops where it is, for inspection.
+   */
+  private call<T>(what: string, fn: () => T): T {
+    const k = this.kernel, events = k.events;
+    if (this.busy !== null) {
+      throw new ForklabError(`${what}() cannot be called while ${this.busy}() is in progress (from an event listener or a run() condition)`);
+    }
+    this.checkAlive(what);
+    this.busy = what;
+    let result: T;
+    events.hold();
+    try {
+      result = fn();
+    } catch (e) {
+      if (e instanceof ForklabError) throw e;
+      k.panic(describe(e));
+      throw new ForklabError(`${what}(): kernel panic: ${describe(e)}. The machine is stopped; its state can still be read.`, { cause: e });
+    } finally {
+      try { events.release(); } finally { this.busy = null; }
+    }
+    const errors = events.takeErrors();
+    if (errors.length) {
+      throw new ForklabError(`${what}(): an event listener threw${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}: ${describe(errors[0])}`, { cause: errors[0] });
+    }
+    return result;
+  }
+
+  /** The API call in progress (see call()), or null. */
+  private busy: string | null = null;
+
+  private checkAlive(what: string): void {
+    const p = this.kernel.panicked;
+    if (p !== null) throw new ForklabError(`${what}(): the kernel panicked (${p}); the machine is stopped`);
+  }
+
+  /** The panic message if the kernel has panicked, else null. */
+  get panicked(): string | null { return this.kernel.panicked; }
 
   // ---- reading state ----
 
@@ -342,6 +421,7 @@ export class Forklab {
 
   /** sysctl-style reads: kern.maxproc, kern.maxprocperuid, kern.nprocs, kern.randompid, kern.hz, vm.stats.vm.v_*. */
   sysctl(name: string): number {
+    checkString(ForklabError, "sysctl name", name, 256);
     const k = this.kernel;
     switch (name) {
       case "kern.maxproc": return k.tun.maxproc;
@@ -353,14 +433,16 @@ export class Forklab {
     }
     const m = /^vm\.stats\.vm\.(v_\w+)$/.exec(name);
     const counters = this.counters() as unknown as Record<string, number>;
-    if (m && m[1] in counters) return counters[m[1]];
+    if (m && Object.hasOwn(counters, m[1])) return counters[m[1]];
     throw new ForklabError(`unknown sysctl ${JSON.stringify(name)}`);
   }
 
   /** sysctl-style writes: kern.maxproc and kern.randompid. */
   sysctlSet(name: string, value: number): void {
+    checkString(ForklabError, "sysctl name", name, 256);
     const k = this.kernel;
-    if (!Number.isInteger(value)) throw new ForklabError(`sysctl ${name} takes an integer, got ${value}`);
+    checkInt(ForklabError, `sysctl ${name}`, value, -0x80000000, 0x7FFFFFFF);
+    this.checkAlive("sysctlSet");
     if (name === "kern.maxproc") {
       if (value < 1 || value > 99998) throw new ForklabError(`kern.maxproc must be from 1 to 99998, got ${value}`);
       k.tun.maxproc = value;
@@ -373,48 +455,92 @@ export class Forklab {
 
   /** Subscribes to events of one type (or "*"); returns the function that unsubscribes. */
   on<T extends EventType | "*">(type: T, fn: (e: T extends EventType ? Extract<KernelEvent, { type: T }> : KernelEvent) => void): () => void {
+    if (type !== "*" && (typeof type !== "string" || !Object.hasOwn(EVENT_SCHEMA, type))) {
+      throw new ForklabError(`on(): unknown event type ${JSON.stringify(type)} (known: ${Object.keys(EVENT_SCHEMA).join(", ")}, or "*")`);
+    }
+    checkFunction(ForklabError, "on(): the listener", fn);
     return (this.kernel.events.on as (t: string, f: (e: KernelEvent) => void) => () => void).call(this.kernel.events, type, fn as (e: KernelEvent) => void);
   }
 
   /** The trace hash of every event so far (needs the `trace` option). */
-  traceHash(): string { return this.kernel.events.traceHash(); }
+  traceHash(): string {
+    if (!this.kernel.tun.trace) throw new ForklabError("traceHash(): tracing is off (create the machine with { trace: true })");
+    return this.kernel.events.traceHash();
+  }
 
   /** Posts a signal as the kernel would (psignal), to a process or one of its LWPs. */
   signal(pid: number, sig: number, tid?: number): void {
     const p = this.findProc(pid);
-    if (!Number.isInteger(sig) || sig < 1 || sig > NSIG) throw new ForklabError(`signal must be from 1 to ${NSIG}, got ${sig}`);
+    checkInt(ForklabError, "signal", sig, 1, NSIG);
     const lp = tid === undefined ? null : this.lwpOf({ pid, tid });
-    ksignal(this.kernel, p, sig, lp);
+    this.call("signal", () => ksignal(this.kernel, p, sig, lp));
   }
 
   /** Maps `bytes` of fresh zeroed user memory in a bare process; returns its address. */
+  /**
+   * Maps `bytes` of fresh zeroed user memory in a process (prot: VM_PROT bits, 1 read, 2
+   * write, 4 execute; default read and write); returns its address. All of it, or nothing.
+   */
   userAlloc(pid: number, bytes: number, prot = 3): number {
-    const p = this.findProc(pid);
-    if (!Number.isInteger(bytes) || bytes <= 0 || bytes > 64 * 1024 * 1024) throw new ForklabError(`userAlloc: bytes must be from 1 to 64 MiB, got ${bytes}`);
+    const p = this.liveProc(pid, "userAlloc");
+    checkInt(ForklabError, "userAlloc: bytes", bytes, 1, 64 * 1024 * 1024);
+    checkInt(ForklabError, "userAlloc: prot", prot, 1, 7);
+    this.checkAlive("userAlloc");
     const top = this.arenaTop.get(p) ?? ARENA_BASE;
     const end = top + Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
     if (end > ARENA_END) throw new ForklabError(`userAlloc: pid ${pid}'s arena is full`);
+    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap;
+    if (core.framesFree() < (end - top) / PAGE_SIZE + 2) throw new ForklabError("userAlloc: out of simulated memory");
     for (let va = top; va < end; va += PAGE_SIZE) {
-      if (this.kernel.core.enter(p.p_vmspace!.vm_pmap, va, prot) < 0) throw new ForklabError("userAlloc: out of simulated memory");
+      if (core.enter(pm, va, prot) < 0) {
+        core.remove(pm, top, va); // no half-made arena
+        throw new ForklabError("userAlloc: out of simulated memory");
+      }
     }
     this.arenaTop.set(p, end);
     return top;
   }
+
+  /** Writes user memory as copyout does (copy-on-write resolved first); all of it, or nothing. */
   writeUser(pid: number, va: number, bytes: Uint8Array): void {
-    const p = this.findProc(pid);
-    if (this.kernel.copyout(p, va, bytes)) throw new ForklabError(`writeUser: 0x${va.toString(16)}+${bytes.length} is not writable user memory of pid ${pid}`);
+    const p = this.liveProc(pid, "writeUser");
+    checkInt(ForklabError, "writeUser: address", va, 0, 0xFFFFFFFF);
+    checkBytes(ForklabError, "writeUser: bytes", bytes);
+    this.checkAlive("writeUser");
+    const bad = () => new ForklabError(`writeUser: 0x${va.toString(16)}+${bytes.length} is not writable user memory of pid ${pid}`);
+    if (va + bytes.length > 0x100000000) throw bad();
+    // Every page is checked before the first byte is written.
+    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap;
+    for (let page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE; page < va + bytes.length; page += PAGE_SIZE) {
+      const pte = core.pte(pm, page);
+      if ((pte & (PG_V | PG_U)) !== (PG_V | PG_U) || (pte & (PG_RW | PG_COW)) === 0) throw bad();
+    }
+    for (let off = 0; off < bytes.length; off += IO_CHUNK) {
+      if (this.kernel.copyout(p, va + off, bytes.subarray(off, off + IO_CHUNK))) throw bad();
+    }
   }
+
+  /** Reads user memory as copyin does. */
   readUser(pid: number, va: number, len: number): Uint8Array {
-    const p = this.findProc(pid);
-    const b = this.kernel.copyin(p, va, len);
-    if (!b) throw new ForklabError(`readUser: 0x${va.toString(16)}+${len} is not readable user memory of pid ${pid}`);
-    return b;
+    const p = this.liveProc(pid, "readUser");
+    checkInt(ForklabError, "readUser: address", va, 0, 0xFFFFFFFF);
+    checkInt(ForklabError, "readUser: length", len, 0, 64 * 1024 * 1024);
+    const bad = () => new ForklabError(`readUser: 0x${va.toString(16)}+${len} is not readable user memory of pid ${pid}`);
+    if (va + len > 0x100000000) throw bad();
+    const out = new Uint8Array(len);
+    for (let off = 0; off < len; off += IO_CHUNK) {
+      const b = this.kernel.copyin(p, va + off, Math.min(IO_CHUNK, len - off));
+      if (!b) throw bad();
+      out.set(b, off);
+    }
+    return out;
   }
   readWord(pid: number, va: number): number {
     const b = this.readUser(pid, va, 4);
     return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
   }
   writeWord(pid: number, va: number, v: number): void {
+    checkInt(ForklabError, "writeWord: value", v, -0x80000000, 0xFFFFFFFF);
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, v >>> 0, true);
     this.writeUser(pid, va, b);
@@ -422,7 +548,10 @@ export class Forklab {
 
   /** Puts a program in the filesystem at `path`, for execve. */
   registerProgram(path: string, image: ProgramImage): void {
-    try { checkImage(image); } catch (e) { throw new ForklabError((e as Error).message); }
+    checkString(ForklabError, "registerProgram: path", path, 1023);
+    if (path.length === 0) throw new ForklabError("registerProgram: path must not be empty");
+    checkProgramImage(image);
+    this.checkAlive("registerProgram");
     const k = this.kernel;
     let vp = k.vfs.lookup(path);
     if (typeof vp === "number") {
@@ -447,10 +576,10 @@ export class Forklab {
    */
   installFile(path: string, bytes: Uint8Array, mode = 0o755): void {
     if (typeof path !== "string" || !path.startsWith("/")) throw new ForklabError(`installFile: path must be absolute, got ${JSON.stringify(path)}`);
-    if (!(bytes instanceof Uint8Array)) throw new ForklabError("installFile: bytes must be a Uint8Array");
+    checkBytes(ForklabError, "installFile: bytes", bytes);
     if (bytes.length > VFS_MAXFILESIZE) throw new ForklabError(`installFile: ${bytes.length} bytes is more than the filesystem's largest file (${VFS_MAXFILESIZE})`);
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ForklabError(`installFile: mode must be an integer from 0 to 0o7777, got ${mode}`);
-    this.checkIdle("installFile");
+    this.checkAlive("installFile");
     const vfs = this.kernel.vfs;
     const comps = path.split("/").filter((c) => c.length > 0);
     if (comps.length === 0 || path.endsWith("/")) throw new ForklabError(`installFile: ${path} names a directory`);
@@ -478,16 +607,27 @@ export class Forklab {
   // ---- helpers ----
 
   private findProc(pid: number): Proc {
-    if (!Number.isInteger(pid)) throw new ForklabError(`pid must be an integer, got ${pid}`);
+    checkInt(ForklabError, "pid", pid, 0, 0x7FFFFFFF);
     const k = this.kernel;
     const p = pfind(k, pid) ?? k.procs.zombproc.toArray().find((z) => z.p_pid === pid);
     if (!p) throw new ForklabError(`no process with pid ${pid}`);
     return p;
   }
 
-  private lwpOf(target: number | { pid: number; tid?: number }): Lwp {
-    const { pid, tid } = typeof target === "number" ? { pid: target, tid: undefined } : target;
+  /** A live process whose memory the API may touch (not a zombie, not being made). */
+  private liveProc(pid: number, what: string): Proc {
     const p = this.findProc(pid);
+    if (p.p_stat === SZOMB || p.p_stat === SIDL || !p.p_vmspace) throw new ForklabError(`${what}: pid ${pid} has no address space (${STAT_NAMES[p.p_stat] || "SIDL"})`);
+    return p;
+  }
+
+  private lwpOf(target: number | { pid: number; tid?: number }): Lwp {
+    let pid: unknown, tid: unknown;
+    if (typeof target === "number") pid = target;
+    else if (target !== null && typeof target === "object" && !Array.isArray(target)) ({ pid, tid } = target);
+    else throw new ForklabError(`an LWP is named by a pid or {pid, tid}, got ${target === null ? "null" : typeof target}`);
+    const p = this.findProc(pid as number);
+    if (tid !== undefined) checkInt(ForklabError, "tid", tid, 0, 0x7FFFFFFF);
     if (p.p_stat === SZOMB) throw new ForklabError(`pid ${pid} is a zombie`);
     if (p.p_stat === SIDL) throw new ForklabError(`pid ${pid} is still being created (SIDL)`);
     const lwps = this.kernel.lwpsOf(p);
@@ -500,9 +640,19 @@ export class Forklab {
     return lp;
   }
 
-  private checkIdle(what: string): void {
-    if (this.kernel.running) throw new ForklabError(`${what}() cannot be called while run() is dispatching (from an event listener)`);
-  }
 }
+
+/** What an exception says, whatever was thrown. */
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** checkImage, with the API's error type. */
+function checkProgramImage(img: unknown): void {
+  try { checkImage(img as ProgramImage); } catch (e) { throw new ForklabError(describe(e)); }
+}
+
+/** The largest piece copyin/copyout move at once (the core's I/O buffer). */
+const IO_CHUNK = 65536;
 
 export { SACTIVE, RLIM_INFINITY, sysent };

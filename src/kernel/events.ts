@@ -21,6 +21,7 @@ export const EVENT_SCHEMA = {
   fault: { pid: "num", va: "num", err: "num", resolved: "bool" },
   signal: { pid: "num", tid: "num", sig: "num" },
   kprintf: { text: "str" },
+  panic: { message: "str" },
 } as const satisfies Record<string, Record<string, Kind>>;
 
 type Schema = typeof EVENT_SCHEMA;
@@ -43,6 +44,8 @@ export type KernelEvent<T extends EventType = EventType> = T extends EventType
   : never;
 
 export type Listener<T extends EventType = EventType> = (e: KernelEvent<T>) => void;
+
+const NONE: readonly Listener[] = [];
 
 const FIELDS = new Map<string, [string, Kind][]>(
   Object.entries(EVENT_SCHEMA).map(([type, fields]) => [type, Object.entries(fields) as [string, Kind][]]),
@@ -110,7 +113,8 @@ export class EventBus {
   /**
    * Stamp the event with the current tick (on the object given) and deliver it: first
    * hashed when tracing, then to the type's listeners, then to "*" listeners, each in the
-   * order they were added. A listener's exception propagates to the emitter.
+   * order they were added. Outside a kernel step a listener's exception propagates to the
+   * emitter; inside one (hold()) the event waits for the step to end.
    */
   emit(e: EventInput): void {
     const fns = this.byType.get(e.type);
@@ -118,9 +122,54 @@ export class EventBus {
     const ev = e as KernelEvent;
     (ev as { tick: number }).tick = this.clock();
     if (this.hash !== null) this.hashEvent(ev);
+    if (fns === undefined && this.all.length === 0) return;
+    if (this.depth > 0) { this.pending.push({ ev, fns: fns ?? NONE, all: this.all }); return; }
     if (fns !== undefined) for (const fn of fns) fn(ev);
     for (const fn of this.all) fn(ev);
   }
+
+  // Kernel steps. While the kernel holds the bus, events wait, and the kernel delivers
+  // them at the points where the step they report is complete (a syscall returned or
+  // slept, a trap was handled); a listener's exception cannot leave a step half-done: it
+  // is kept for the caller (takeErrors), and the other listeners still hear every event.
+  private depth = 0;
+  private pending: { ev: KernelEvent; fns: readonly Listener[]; all: readonly Listener[] }[] = [];
+  private errors: unknown[] = [];
+
+  /** Kernel work begins: events wait until deliver() or the last release(). */
+  hold(): void { this.depth++; }
+
+  /** Kernel work ended: when nothing holds the bus any more, the waiting events go out. */
+  release(): void {
+    if (--this.depth <= 0) { this.depth = 0; this.deliver(); }
+  }
+
+  /** A point where the kernel is consistent: the events so far reach their listeners. */
+  deliver(): void {
+    if (this.pending.length === 0) return;
+    // A listener can cause no new events (the API refuses calls that would), but any
+    // that came would be delivered here in order.
+    for (let i = 0; i < this.pending.length; i++) {
+      const { ev, fns, all } = this.pending[i];
+      for (const fn of fns) this.call(fn, ev);
+      for (const fn of all) this.call(fn, ev);
+    }
+    this.pending = [];
+  }
+
+  private call(fn: Listener, ev: KernelEvent): void {
+    try { fn(ev); } catch (err) { this.errors.push(err); }
+  }
+
+  /** The exceptions listeners threw during held steps since the last call, oldest first. */
+  takeErrors(): unknown[] {
+    const e = this.errors;
+    if (e.length) this.errors = [];
+    return e;
+  }
+
+  /** Whether a listener has thrown since the last takeErrors. */
+  get failed(): boolean { return this.errors.length > 0; }
 
   /** The running hash of every event so far, 16 hex digits; needs the trace option. */
   traceHash(): string {

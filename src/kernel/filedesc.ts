@@ -445,8 +445,9 @@ export function kern_write(fdp: Filedesc, fd: number, bytes: Uint8Array): number
  * beyond that is refused with EINVAL too.
  */
 export function kern_lseek(fdp: Filedesc, fd: number, offset: number, whence: number): number {
-  if (!Number.isSafeInteger(offset)) throw new Error(`kern_lseek: offset must be an integer, got ${offset}`);
+  if (!Number.isInteger(offset)) throw new Error(`kern_lseek: offset must be an integer, got ${offset}`);
   checkFdArg("kern_lseek", "whence", whence);
+  if (!Number.isSafeInteger(offset)) return -EINVAL; // an off_t beyond 2^53 (docs/kernel.md)
   const fp = holdfp(fdp, fd, -1);
   if (fp === null) return -EBADF;
   let newOffset: number;

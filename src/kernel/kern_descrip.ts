@@ -60,10 +60,9 @@ export function* sys_write(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGe
   return 0;
 }
 
-/** lseek(fd, pad, offset, whence): the 64-bit offset is two words, and so is the result. */
+/** lseek(fd, pad, offset, whence): the 64-bit result is two words, low in eax. */
 export function* sys_lseek(_k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen<number> {
-  const [fd, , lo, hi, whence] = args;
-  const offset = (hi | 0) * 0x100000000 + (lo >>> 0);
+  const [fd, , offset, whence] = args;
   const r = kern_lseek(lp.lwp_proc.p_fd!, fd, offset, whence);
   if (r < 0) return -r;
   msg.fds[0] = r % 0x100000000;
@@ -76,14 +75,14 @@ export function* sys_close(_k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): K
 }
 
 export function* sys_dup(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen<number> {
-  const r = kern_dup(lp.lwp_proc.p_fd!, args[0], nofileOf(k, lp.lwp_proc));
+  const r = kern_dup(lp.lwp_proc.p_fd!, args[0] | 0, nofileOf(k, lp.lwp_proc));
   if (r < 0) return -r;
   msg.fds[0] = r;
   return 0;
 }
 
 export function* sys_dup2(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen<number> {
-  const r = kern_dup2(lp.lwp_proc.p_fd!, args[0], args[1], nofileOf(k, lp.lwp_proc));
+  const r = kern_dup2(lp.lwp_proc.p_fd!, args[0] | 0, args[1] | 0, nofileOf(k, lp.lwp_proc));
   if (r < 0) return -r;
   msg.fds[0] = r;
   return 0;

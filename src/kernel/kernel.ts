@@ -77,8 +77,10 @@ export class Kernel {
       maxprocperuid: Math.floor(this.tun.maxproc * 9 / 10), maxposixlocksperuid: this.tun.maxproc * 2,
     };
   }
-  /** True while run() is dispatching (API calls that dispatch themselves are refused). */
+  /** True while run() is dispatching: kernel work is charged to the CPU running it. */
   running = false;
+  /** panicstr: set once the kernel has panicked; the machine runs no more. */
+  panicked: string | null = null;
   private readonly nthreadsChans = new WeakMap<Proc, object>();
 
   constructor(opts: KernelOptions = {}) {
@@ -202,8 +204,10 @@ export class Kernel {
     while (used < slice) {
       if (lp.mode === "kernel") {
         const finished = this.resume(lp);
+        this.events.deliver(); // the syscall or trap returned or slept: its events go out
         used += this.takeCharge();
         if (!finished || this.exited(lp)) return used; // asleep, or gone
+        if (this.events.failed) break; // a listener threw: the run stops here
         continue;
       }
       if (lp.mode !== "user") return used;
@@ -237,7 +241,9 @@ export class Kernel {
         case STOP.fault: {
           cpu.gd_cnt.v_trap++;
           const faultErr = this.core.faultErr();
-          switch (this.userFault(lp, this.core.faultVa(), faultErr)) {
+          const outcome = this.userFault(lp, this.core.faultVa(), faultErr);
+          this.events.deliver();
+          switch (outcome) {
             case "resolved": break;
             case "nomem": this.enterKernel(lp, vm_waitpfault(this, lp)); break;
             case "signal":
@@ -323,13 +329,24 @@ export class Kernel {
 
   /** Runs the machine (see api.ts for the public form). */
   runUntil(untilTick: number, until?: () => boolean): RunStop {
-    if (this.running) throw new Error("the kernel is already running (run() called from an event listener?)");
+    if (this.running) throw new KernelPanic("runUntil re-entered");
     this.running = true;
     try {
       return schedRun(this, { untilTick, until });
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * panic(): something a kernel path did not expect. The machine stops where it is (the
+   * API refuses to run it further) and the message is kept, printed and reported.
+   */
+  panic(message: string): void {
+    if (this.panicked !== null) return;
+    this.panicked = message;
+    this.kprintf(`panic: ${message}\n`);
+    if (this.events.wants("panic")) this.events.emit({ type: "panic", message });
   }
 
   // ---- helpers the kernel files use ----

@@ -57,15 +57,18 @@ export interface RunLimits {
   until?: () => boolean;
 }
 
-export type RunStop = "time" | "condition" | "idle";
+export type RunStop = "time" | "condition" | "idle" | "listener";
 
 /**
  * Runs the machine until the tick limit, the condition, or until nothing can ever run
- * again (every CPU idle and no callout pending).
+ * again (every CPU idle and no callout pending). Each slice and each clock advance is a
+ * kernel step: its events reach listeners when it is over, and a listener that throws
+ * stops the run there ("listener").
  */
 export function schedRun(k: Kernel, lim: RunLimits): RunStop {
-  const cpus = k.cpus;
+  const cpus = k.cpus, events = k.events;
   for (;;) {
+    if (events.failed) return "listener";
     if (lim.until?.()) return "condition";
     let ran = false;
     for (const cpu of cpus) {
@@ -75,10 +78,13 @@ export function schedRun(k: Kernel, lim: RunLimits): RunStop {
       lp.onRunq = false;
       const slice = Math.min(cpu.budget, k.tun.sliceCycles);
       cpu.curlwp = lp;
-      const used = k.dispatch(lp, cpu, slice);
+      events.hold();
+      let used: number;
+      try { used = k.dispatch(lp, cpu, slice); } finally { events.release(); }
       cpu.curlwp = null;
       cpu.budget -= Math.max(1, used);
       ran = true;
+      if (events.failed) return "listener";
       if (lim.until?.()) return "condition";
     }
     if (ran) continue;
@@ -90,13 +96,19 @@ export function schedRun(k: Kernel, lim: RunLimits): RunStop {
       if (t === Infinity) return "idle";
       next = Math.max(next, t);
     }
-    if (next > lim.untilTick) { k.clock.advanceTo(lim.untilTick); return "time"; }
+    if (next > lim.untilTick) { advance(k, lim.untilTick); return "time"; }
     for (const cpu of cpus) {
       if (cpu.queued === 0) cpu.idleTicks += next - k.clock.ticks;
       cpu.budget = k.tun.cyclesPerTick;
       cpu.gd_schedclock.time = next;
       cpu.gd_schedclock.periodic = 1;
     }
-    k.clock.advanceTo(next);
+    advance(k, next);
   }
+}
+
+/** The clock moves on to tick t, firing the callouts due (timeouts, wakeups): one kernel step. */
+function advance(k: Kernel, t: number): void {
+  k.events.hold();
+  try { k.clock.advanceTo(t); } finally { k.events.release(); }
 }

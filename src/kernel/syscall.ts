@@ -11,7 +11,7 @@ import { ERESTART, EJUSTRETURN, EFAULT, EINVAL } from "./errno.js";
 import { SIGSYS } from "./param.js";
 import { ksignal } from "./signal.js";
 import { KernelPanic } from "./panic.js";
-import { sysent, type Sysent } from "./sysent.js";
+import { sysent, convertArgs, type Sysent } from "./sysent.js";
 import { userret, userret_fast } from "./trap.js";
 
 /** SYS_MAXSYSCALL (syscall.h 1.59): sv_size of the native ABI. */
@@ -26,7 +26,7 @@ const SYS___syscall = 198;
  * DragonFly kept 4.4BSD's EINVAL; FreeBSD 5 and Linux say ENOSYS.
  */
 export const nosys: Sysent = {
-  name: "nosys", narg: 0,
+  name: "nosys", narg: 0, types: [],
   fn: function* (k, lp) { ksignal(k, lp.lwp_proc, SIGSYS, lp); return EINVAL; },
 };
 
@@ -75,13 +75,14 @@ function fuword(k: Kernel, lp: Lwp, uva: number): number {
 // wait4 per spawn loop would make three).
 
 /**
- * A syscall's first resume: the arguments are read from the user stack now, and the
- * handler starts (lp.kgen). An unreadable argument returns EFAULT without a handler.
+ * A syscall's first resume: the argument words are read from the user stack now and
+ * converted by their types (sysent.ts), and the handler starts (lp.kgen). An unreadable
+ * argument returns EFAULT without a handler.
  */
 export function syscall_start(k: Kernel, lp: Lwp): void {
   const sys = lp.sys!;
-  const args = k.copyinArgs(lp.lwp_proc, sys.params, sys.ent.narg);
-  if (args) lp.kgen = sys.ent.fn(k, lp, args, sys.msg);
+  const words = k.copyinArgs(lp.lwp_proc, sys.params, sys.ent.narg);
+  if (words) lp.kgen = sys.ent.fn(k, lp, convertArgs(sys.ent, words), sys.msg);
   else syscall_return(k, lp, EFAULT);
 }
 

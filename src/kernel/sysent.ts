@@ -17,7 +17,23 @@ import {
 import { sys_getrlimit, sys_setrlimit } from "./kern_resource.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
-export interface Sysent { name: string; narg: number; fn: SyscallFn }
+
+/**
+ * How an argument word is converted before any kernel code sees it, by its C type in
+ * syscalls.master: signed types (int, pid_t, long) as a signed 32-bit value; unsigned ones
+ * (u_int, size_t, uid_t, mode_t, pointers) as unsigned; off_t is two words, low first,
+ * read as one signed 64-bit value (exact to 2^53: beyond, handlers see a number that is
+ * not a safe integer and refuse it with EINVAL).
+ */
+export type ArgType = "int" | "u_int" | "off_t";
+export interface Sysent {
+  name: string;
+  /** Argument words copied in from the user stack (an off_t is two). */
+  narg: number;
+  /** One type per argument the handler receives (args[i]). */
+  types: readonly ArgType[];
+  fn: SyscallFn;
+}
 
 export const SYS = {
   exit: 1, fork: 2, read: 3, write: 4, open: 5, close: 6, wait4: 7, getpid: 20, setuid: 23,
@@ -28,25 +44,83 @@ export const SYS = {
 } as const;
 export type SyscallName = keyof typeof SYS;
 
-const table: [SyscallName, number, SyscallFn][] = [
-  ["exit", 1, sys_exit], ["fork", 0, sys_fork], ["read", 3, sys_read], ["write", 3, sys_write],
-  ["open", 3, sys_open], ["close", 1, sys_close], ["wait4", 4, sys_wait4], ["getpid", 0, sys_getpid],
-  ["setuid", 1, sys_setuid], ["getuid", 0, sys_getuid], ["geteuid", 0, sys_geteuid], ["kill", 2, sys_kill],
-  ["getppid", 0, sys_getppid], ["dup", 1, sys_dup], ["getegid", 0, sys_getegid], ["getgid", 0, sys_getgid],
-  ["execve", 3, sys_execve], ["umask", 1, sys_umask], ["vfork", 0, sys_vfork], ["getpgrp", 0, sys_getpgrp],
-  ["setpgid", 2, sys_setpgid], ["dup2", 2, sys_dup2], ["setsid", 0, sys_setsid],
-  ["getrlimit", 2, sys_getrlimit], ["setrlimit", 2, sys_setrlimit],
-  ["lseek", 5, sys_lseek], // fd, pad, offset (64 bits: low, high), whence
-  ["rfork", 1, sys_rfork], ["sigprocmask", 3, sys_sigprocmask], ["sigaction", 3, sys_sigaction],
-  ["sigpending", 1, sys_sigpending], ["extexit", 3, sys_extexit], ["lwp_create", 1, sys_lwp_create],
-  ["lwp_gettid", 0, sys_lwp_gettid],
+const SIGNED = new Set(["int", "pid_t", "long", "id_t", "clockid_t"]);
+const UNSIGNED = new Set(["u_int", "size_t", "uid_t", "gid_t", "mode_t", "u_long", "caddr_t", "lwpid_t"]);
+
+/** "int fd, void *buf, size_t nbyte" (syscalls.master's form) to argument types. */
+function parseArgs(decl: string): ArgType[] {
+  if (decl.trim() === "") return [];
+  return decl.split(",").map((a) => {
+    const t = a.trim().replace(/\s+\w+$/, "").trim(); // drop the name
+    if (t.includes("*")) return "u_int";
+    if (t === "off_t") return "off_t";
+    if (SIGNED.has(t)) return "int";
+    if (UNSIGNED.has(t)) return "u_int";
+    throw new Error(`sysent: unknown argument type ${JSON.stringify(t)} in ${JSON.stringify(decl)}`);
+  });
+}
+
+// syscalls.master's prototypes (reference §1), so each handler's args are typed as the C code's.
+const table: [SyscallName, string, SyscallFn][] = [
+  ["exit", "int rval", sys_exit],
+  ["fork", "", sys_fork],
+  ["read", "int fd, void *buf, size_t nbyte", sys_read],
+  ["write", "int fd, const void *buf, size_t nbyte", sys_write],
+  ["open", "char *path, int flags, int mode", sys_open],
+  ["close", "int fd", sys_close],
+  ["wait4", "int pid, int *status, int options, struct rusage *rusage", sys_wait4],
+  ["getpid", "", sys_getpid],
+  ["setuid", "uid_t uid", sys_setuid],
+  ["getuid", "", sys_getuid],
+  ["geteuid", "", sys_geteuid],
+  ["kill", "int pid, int signum", sys_kill],
+  ["getppid", "", sys_getppid],
+  ["dup", "u_int fd", sys_dup],
+  ["getegid", "", sys_getegid],
+  ["getgid", "", sys_getgid],
+  ["execve", "char *fname, char **argv, char **envv", sys_execve],
+  ["umask", "int newmask", sys_umask],
+  ["vfork", "", sys_vfork],
+  ["getpgrp", "", sys_getpgrp],
+  ["setpgid", "int pid, int pgid", sys_setpgid],
+  ["dup2", "u_int from, u_int to", sys_dup2],
+  ["setsid", "", sys_setsid],
+  ["getrlimit", "u_int which, struct rlimit *rlp", sys_getrlimit],
+  ["setrlimit", "u_int which, struct rlimit *rlp", sys_setrlimit],
+  ["lseek", "int fd, int pad, off_t offset, int whence", sys_lseek],
+  ["rfork", "int flags", sys_rfork],
+  ["sigprocmask", "int how, const sigset_t *set, sigset_t *oset", sys_sigprocmask],
+  ["sigaction", "int sig, const struct sigaction *act, struct sigaction *oact", sys_sigaction],
+  ["sigpending", "sigset_t *set", sys_sigpending],
+  ["extexit", "int how, int status, void *addr", sys_extexit],
+  ["lwp_create", "struct lwp_params *params", sys_lwp_create],
+  ["lwp_gettid", "", sys_lwp_gettid],
 ];
 
 export const sysent: (Sysent | undefined)[] = [];
-for (const [name, narg, fn] of table) sysent[SYS[name]] = { name, narg, fn };
+for (const [name, decl, fn] of table) {
+  const types = parseArgs(decl);
+  const narg = types.reduce((n, t) => n + (t === "off_t" ? 2 : 1), 0);
+  sysent[SYS[name]] = { name, narg, types, fn };
+}
+
+/**
+ * The argument words (unsigned, as copied in) converted by the entry's types: the one place
+ * a guest's raw words become kernel values.
+ */
+export function convertArgs(ent: Sysent, words: number[]): number[] {
+  const types = ent.types, out = new Array<number>(types.length);
+  for (let i = 0, w = 0; i < types.length; i++) {
+    const t = types[i];
+    if (t === "int") out[i] = words[w++] | 0;
+    else if (t === "u_int") out[i] = words[w++] >>> 0;
+    else { out[i] = (words[w + 1] | 0) * 0x100000000 + (words[w] >>> 0); w += 2; }
+  }
+  return out;
+}
 
 /** A syscall number from its name or number; undefined if it is neither. */
 export function syscallNumber(s: string | number): number | undefined {
-  if (typeof s === "number") return Number.isInteger(s) && s >= 0 ? s : undefined;
-  return (SYS as Record<string, number>)[s];
+  if (typeof s === "number") return Number.isInteger(s) && s >= 0 && s <= 0xFFFFFFFF ? s : undefined;
+  return typeof s === "string" && Object.hasOwn(SYS, s) ? SYS[s as SyscallName] : undefined;
 }

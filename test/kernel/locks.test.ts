@@ -3,7 +3,7 @@
 // exit check. Misuse is a KernelPanic with a message that says what went wrong. The
 // generators are driven by hand on the LWPs of bare processes.
 import { describe, it, expect, afterEach } from "vitest";
-import type { Forklab } from "../../src/index.js";
+import { ForklabError, type Forklab } from "../../src/index.js";
 import { newLab, sys } from "./helpers.js";
 import { Lockmgr, lockmgr, Spinlock, spin_lock, spin_unlock, crit_enter, crit_exit } from "../../src/kernel/lock.js";
 import { tsleep, wakeup } from "../../src/kernel/synch.js";
@@ -165,19 +165,26 @@ describe("leaving a syscall with a lock held", () => {
   const SLOT = 480; // unused in the table
   afterEach(() => { sysent[SLOT] = undefined; });
 
-  it("panics with the syscall's name and the count of locks held", () => {
+  it("panics with the syscall's name and the count of locks held, and the machine stops", () => {
     const fl = newLab();
     const p = fl.spawn();
     const lk = new Lockmgr("leaky");
-    sysent[SLOT] = { name: "leaky_call", narg: 0, fn: function* (k, lp) { yield* lockmgr(k, lp, lk, LK_SHARED); return 0; } };
-    expect(() => fl.syscall(p.pid, SLOT)).toThrow(KernelPanic);
-    const q = fl.spawn();
+    sysent[SLOT] = { name: "leaky_call", narg: 0, types: [], fn: function* (k, lp) { yield* lockmgr(k, lp, lk, LK_SHARED); return 0; } };
+    let thrown: unknown;
+    try { fl.syscall(p.pid, SLOT); } catch (e) { thrown = e; }
+    expect(thrown).toBeInstanceOf(ForklabError);
+    expect((thrown as Error).cause).toBeInstanceOf(KernelPanic);
+    expect(fl.panicked).toMatch(/syscall leaky_call returns to user mode with 1 lock\(s\) held/);
+    expect(() => fl.spawn()).toThrow(/the kernel panicked .*; the machine is stopped/);
+    expect(fl.proc(p.pid).pid).toBe(p.pid); // still readable
+    const fl2 = newLab();
+    const q = fl2.spawn();
     const lk2 = new Lockmgr("leaky2");
     sysent[SLOT] = {
-      name: "leaky_call", narg: 0,
+      name: "leaky_call", narg: 0, types: [],
       fn: function* (k, lp) { yield* lockmgr(k, lp, lk2, LK_SHARED); yield* lockmgr(k, lp, lk, LK_SHARED); return 0; },
     };
-    expect(() => fl.syscall(q.pid, SLOT)).toThrow(/panic: syscall leaky_call returns to user mode with 2 lock\(s\) held/);
+    expect(() => fl2.syscall(q.pid, SLOT)).toThrow(/kernel panic: panic: syscall leaky_call returns to user mode with 2 lock\(s\) held/);
   });
 
   it("a syscall that releases what it took returns normally (fork holds pg_lock and lets it go)", () => {
@@ -185,7 +192,7 @@ describe("leaving a syscall with a lock held", () => {
     const p = fl.spawn();
     const lk = new Lockmgr("tidy");
     sysent[SLOT] = {
-      name: "tidy_call", narg: 0,
+      name: "tidy_call", narg: 0, types: [],
       fn: function* (k, lp) { yield* lockmgr(k, lp, lk, LK_EXCLUSIVE); yield* lockmgr(k, lp, lk, LK_RELEASE); return 0; },
     };
     expect(sys(fl, p.pid, SLOT).error).toBe(0);
