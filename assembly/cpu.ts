@@ -29,7 +29,7 @@ import { pld32, pst32, pcopy, pzero } from "./phys";
 import { frameAlloc, frameUnref } from "./frames";
 import { KSTACK_AREA, KSTACK_STRIDE, pmap_kenter, pmap_kremove, pmap_cr3, pmap_valid, copyout_word } from "./pmap";
 import {
-  EINVAL, ENOMEM, PAGE_SIZE, PAGE_SHIFT, PAGE_MASK, PSL_C, PSL_T, PSL_USER, GSEL_UCODE, GSEL_UDATA,
+  EINVAL, EBUSY, ENOMEM, PAGE_SIZE, PAGE_SHIFT, PAGE_MASK, PSL_C, PSL_T, PSL_USER, GSEL_UCODE, GSEL_UDATA,
   PCB_CR3, PCB_EDI, PCB_ESI, PCB_EBP, PCB_ESP, PCB_EBX, PCB_EIP, PCB_EXT, SIZEOF_PCB,
   TF_GS, TF_FS, TF_ES, TF_DS, TF_EBX, TF_EDX, TF_EAX, TF_EIP, TF_CS, TF_EFLAGS, TF_ESP, TF_SS,
   SIZEOF_TRAPFRAME, UPAGES, KSTACK_SIZE, KSTACK_PCB, KSTACK_SP0, KSTACK_TF, KSTACK_RETSLOT,
@@ -43,6 +43,8 @@ const T_FRAME0: i32 = 4;     // + 4 * j for frame j
 const T_FRAME2: i32 = 12;
 const T_NEXT: i32 = 36;
 const T_SP: i32 = 40;
+/** The LWP tree head the thread's RB node is in (lwptree.ts), 0 when in none. */
+export const T_TREE: i32 = 44;
 
 const RFPROC: i32 = 0x10;    // unistd.h: create a new process (else: change the current one)
 
@@ -117,6 +119,7 @@ export function thread_alloc(): i32 {
 export function thread_free(td: i32): i32 {
   const s = live(td);
   if (s == 0) return -EINVAL;
+  if (ld32(s + T_TREE) != 0) return -EBUSY; // still in a process's LWP tree: remove it first
   const kstack = kstackOf(td);
   for (let j = 0; j < UPAGES; j++) {
     pmap_kremove((kstack + j * PAGE_SIZE) | 0);
@@ -131,6 +134,11 @@ export function thread_free(td: i32): i32 {
 }
 
 export function thread_valid(td: i32): i32 { return live(td) != 0 ? 1 : 0; }
+
+/** Whether every thread slot is in use (the next thread_alloc fails whatever memory is free): 1 or 0. */
+export function thread_table_full(): i32 {
+  return ld32(K + C_THR_FREE) == 0 && ld32(K + C_THR_HWM) >= ld32(K + C_THR_MAX) ? 1 : 0;
+}
 
 /** Live threads: slots ever handed out minus those on the free list. */
 export function threads_used(): i32 {

@@ -133,6 +133,7 @@ export const EPERM: i32 = 1;
 export const ENOEXEC: i32 = 8;
 export const ENOMEM: i32 = 12;
 export const EFAULT: i32 = 14;
+export const EBUSY: i32 = 16;
 export const EEXIST: i32 = 17;
 export const EINVAL: i32 = 22;
 export const EAGAIN: i32 = 35;

@@ -31,13 +31,13 @@ export {
   rb_insert, rb_remove, rb_find, rb_lookup, rb_next, rb_prev, rb_min, rb_max, rb_root, rb_dump,
 } from "./rbtree";
 export {
-  lwptree_alloc, lwptree_free, lwp_insert, lwp_remove, lwp_lookup, lwp_first, lwp_next,
+  lwptree_alloc, lwptree_free, lwptree_valid, lwp_insert, lwp_remove, lwp_lookup, lwp_first, lwp_next,
   lwp_count, lwptree_dump, thread_rbnode,
 } from "./lwptree";
 
 // cpu.ts: kernel threads and stacks, pcb, trapframe, cpu_fork
 export {
-  thread_alloc, thread_free, thread_valid, thread_kstack, thread_pcb, thread_regs, thread_sp,
+  thread_alloc, thread_free, thread_valid, thread_table_full, thread_kstack, thread_pcb, thread_regs, thread_sp,
   pcb_get, pcb_set, tf_get, tf_set, cpu_fork, cpu_set_fork_handler, cpu_prepare_lwp,
   cpu_switchin, fork_return, exec_setregs, threads_used, tfLinear as thread_tf,
 } from "./cpu";

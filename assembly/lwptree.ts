@@ -9,14 +9,14 @@
 // were never handed out; K + C_HEAD_MAX slots in all.
 //
 // A thread's RB node is zeroed when cpu.ts allocates the slot and again here when the
-// thread leaves a tree, so a node outside every tree has no links. lwp_insert refuses a
-// node that has links (it is in some tree already), and lwp_remove refuses a node that is
-// not in the given tree: neither corrupts a tree on a bad call. (A lone root of another
-// tree has no links either; the caller must not insert it elsewhere.)
+// thread leaves a tree, so a node outside every tree has no links; the slot also names
+// the tree it is in (T_TREE). lwp_insert refuses a node that is in a tree already,
+// lwp_remove a node that is not in the given tree, and thread_free a thread still in a
+// tree: no bad call corrupts a tree.
 import { ld32, st32, ltu, divu } from "./mem";
 import { K, C_HEAD_TAB, C_HEAD_MAX, C_HEAD_FREE, C_HEAD_HWM, C_THR_TAB, C_THR_MAX } from "./state";
 import { EINVAL } from "./i386";
-import { THR_SLOT } from "./cpu";
+import { THR_SLOT, T_TREE, thread_valid } from "./cpu";
 import {
   RB_LEFT, RB_RIGHT, RB_PARENT, RB_COLOR, RB_KEY, rb_insert, rb_remove, rb_lookup, rb_min,
   rb_next, rb_dump,
@@ -29,8 +29,6 @@ const H_INUSE: i32 = 8;
 const H_NEXT: i32 = 12;
 /** Offset of the RB node in a thread slot. */
 export const TD_RBNODE: i32 = 16;
-/** Longer parent chains than this exist in no RB tree that fits in memory. */
-const MAX_HEIGHT: i32 = 64;
 
 /** Core init: the table is zeroed already, so every slot is free and above the high-water mark. */
 export function headsInit(): void {
@@ -63,6 +61,9 @@ function headOk(head: i32): bool {
     && ld32(head + H_INUSE) != 0;
 }
 
+/** Whether head is a tree head in use: 1 or 0. */
+export function lwptree_valid(head: i32): i32 { return headOk(head) ? 1 : 0; }
+
 /** Returns an empty tree's head to the table: 0, or -EINVAL (not a head in use, or not empty). */
 export function lwptree_free(head: i32): i32 {
   if (!headOk(head) || ld32(head + H_ROOT) != 0) return -EINVAL;
@@ -84,17 +85,6 @@ function nodeTd(node: i32): i32 {
   return divu((node - ld32(K + C_THR_TAB) - TD_RBNODE) | 0, THR_SLOT) + 1;
 }
 
-/** Whether node is in the tree at head: its parent chain ends at the root. */
-function inTree(head: i32, node: i32): bool {
-  let n = node;
-  for (let i = 0; i < MAX_HEIGHT; i++) {
-    const p = ld32(n + RB_PARENT);
-    if (p == 0) return n == ld32(head + H_ROOT);
-    n = p;
-  }
-  return false;
-}
-
 /**
  * The lwp_rb_tree_RB_INSERT of lwp_fork: sets td's key to tid and inserts it. 0 when
  * inserted, else the td already holding tid (nothing inserted; lwp_fork then tries the
@@ -103,24 +93,26 @@ function inTree(head: i32, node: i32): bool {
 export function lwp_insert(head: i32, td: i32, tid: i32): i32 {
   if (!headOk(head)) return -EINVAL;
   const node = thread_rbnode(td);
-  if (node == 0) return -EINVAL;
-  if (inTree(head, node)) {
+  if (node == 0 || thread_valid(td) != 1) return -EINVAL;
+  const tree = ld32(node - TD_RBNODE + T_TREE);
+  if (tree == head) {
     // Already here: RB_INSERT would find it (same key) and return it.
     return ld32(node + RB_KEY) == tid ? td : -EINVAL;
   }
-  if (ld32(node + RB_PARENT) != 0 || ld32(node + RB_LEFT) != 0 || ld32(node + RB_RIGHT) != 0) {
-    return -EINVAL;
-  }
+  if (tree != 0) return -EINVAL; // in another process's tree
   st32(node + RB_KEY, tid); // lp->lwp_tid = tid, kept even when the insert fails
-  return nodeTd(rb_insert(head, node));
+  const dup = rb_insert(head, node);
+  if (dup == 0) st32(node - TD_RBNODE + T_TREE, head);
+  return nodeTd(dup);
 }
 
 /** lwp_rb_tree_RB_REMOVE: 0, or -EINVAL if td is not in this tree. */
 export function lwp_remove(head: i32, td: i32): i32 {
   if (!headOk(head)) return -EINVAL;
   const node = thread_rbnode(td);
-  if (node == 0 || !inTree(head, node)) return -EINVAL;
+  if (node == 0 || ld32(node - TD_RBNODE + T_TREE) != head) return -EINVAL;
   rb_remove(head, node);
+  st32(node - TD_RBNODE + T_TREE, 0);
   st32(node + RB_LEFT, 0);
   st32(node + RB_RIGHT, 0);
   st32(node + RB_PARENT, 0);

@@ -94,6 +94,8 @@ export class Core {
   private readonly runArea: number;
   private readonly iobuf: number;
   private readonly iobufBytes: number;
+  /** The most bytes one copyin or copyout moves (the core's I/O buffer). */
+  get ioMax(): number { return this.iobufBytes; }
 
   /** A core on the Wasm release build (one instance each). */
   static create(opts: CoreOptions = {}): Core { return new Core(loadWasm(), opts); }
@@ -268,7 +270,11 @@ export class Core {
   }
   /** lwkt_alloc_thread: a thread with a 12 KiB kernel stack; its handle, or -ENOMEM. */
   threadAlloc(): number { return this.x.thread_alloc(); }
-  threadFree(td: number): void { this.checkThread(td); this.x.thread_free(td); }
+  /** Frees a thread and its stack; refused while the thread is in an LWP tree (lwpRemove first). */
+  threadFree(td: number): void {
+    this.checkThread(td);
+    if (this.x.thread_free(td) === -i386.EBUSY) throw new CoreError(`thread ${td} is still in an LWP tree: lwpRemove it first`);
+  }
   threadValid(td: number): boolean { return Number.isInteger(td) && td > 0 && this.x.thread_valid(td) === 1; }
   threadsUsed(): number { return this.x.threads_used(); }
   kstack(td: number): number { this.checkThread(td); return u32(this.x.thread_kstack(td)); }
@@ -354,17 +360,33 @@ export class Core {
     if (h <= 0) throw new CoreError("no LWP tree heads left (one per thread slot)");
     return h;
   }
-  lwpTreeFree(head: number): void { this.x.lwptree_free(head); }
+  lwpTreeFree(head: number): void {
+    if (this.x.lwptree_free(head | 0) !== 0) throw new CoreError(`${head} is not an empty LWP tree head`);
+  }
   /** RB_INSERT of td with key tid: 0 when inserted, else the thread already holding tid. */
   lwpInsert(head: number, td: number, tid: number): number {
     this.checkThread(td); checkInt("tid", tid, -0x80000000, 0x7FFFFFFF);
-    return this.x.lwp_insert(head, td, tid);
+    const r = this.x.lwp_insert(head | 0, td, tid);
+    if (r < 0) this.badTree(head, `thread ${td} is in another LWP tree`);
+    return r;
   }
-  lwpRemove(head: number, td: number): void { this.checkThread(td); this.x.lwp_remove(head, td); }
-  lwpLookup(head: number, tid: number): number { return this.x.lwp_lookup(head, tid | 0); }
-  lwpCount(head: number): number { return this.x.lwp_count(head); }
+  lwpRemove(head: number, td: number): void {
+    this.checkThread(td);
+    if (this.x.lwp_remove(head | 0, td) !== 0) this.badTree(head, `thread ${td} is not in LWP tree ${head}`);
+  }
+  lwpLookup(head: number, tid: number): number { this.checkTree(head); return this.x.lwp_lookup(head, tid | 0); }
+  lwpCount(head: number): number { this.checkTree(head); return this.x.lwp_count(head); }
+  private checkTree(head: number): void {
+    if (!Number.isInteger(head) || this.x.lwptree_valid(head | 0) !== 1) throw new CoreError(`${head} is not an LWP tree head in use`);
+  }
+  /** A refused tree operation: the head was bad, or else what `why` says. */
+  private badTree(head: number, why: string): never {
+    this.checkTree(head);
+    throw new CoreError(why);
+  }
   /** The threads of a tree in tid order. */
   lwpList(head: number): number[] {
+    this.checkTree(head);
     const out: number[] = [];
     for (let td = this.x.lwp_first(head); td > 0; td = this.x.lwp_next(td)) out.push(td);
     return out;

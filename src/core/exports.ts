@@ -60,6 +60,8 @@ export interface CoreExports {
 
   lwptree_alloc(): number;
   lwptree_free(head: number): number;
+  lwptree_valid(head: number): number;
+  thread_table_full(): number;
   lwp_insert(head: number, td: number, tid: number): number;
   lwp_remove(head: number, td: number): number;
   lwp_lookup(head: number, tid: number): number;

@@ -11,7 +11,7 @@ import { checkImage } from "./image.js";
 import { EVENT_SCHEMA, type KernelEvent, type EventType } from "./events.js";
 import { Vmmeter, type VmmeterCounters } from "./vmmeter.js";
 import { fork1, start_forked_proc, type ProcOut } from "./fork.js";
-import { kern_execve } from "./exec.js";
+import { kern_execve, ARG_MAX, utf8Length } from "./exec.js";
 import { syscall2 } from "./syscall.js";
 import { remrunqueue, setrunqueue } from "./sched.js";
 import { ksignal } from "./signal.js";
@@ -158,16 +158,19 @@ export class Forklab {
     if (o.image !== undefined) checkProgramImage(o.image);
     if (o.argv !== undefined) checkStrings(ForklabError, "argv", o.argv, MAX_ARGS);
     if (o.envp !== undefined) checkStrings(ForklabError, "envp", o.envp, MAX_ARGS);
-    const uid = checkInt(ForklabError, "uid", o.uid ?? 0, 0, 0xFFFFFFFE);
-    const gid = checkInt(ForklabError, "gid", o.gid ?? 0, 0, 0xFFFFFFFE);
+    const uid = checkInt(ForklabError, "uid", o.uid === undefined ? 0 : o.uid, 0, 0xFFFFFFFE);
+    const gid = checkInt(ForklabError, "gid", o.gid === undefined ? 0 : o.gid, 0, 0xFFFFFFFE);
     if (o.nprocLimit !== undefined) checkInt(ForklabError, "nprocLimit", o.nprocLimit, 1, RLIM_INFINITY);
     if (o.comm !== undefined) checkString(ForklabError, "comm", o.comm);
+    const strBytes = [...(o.argv ?? [o.image?.name ?? ""]), ...(o.envp ?? [])].reduce((n, a) => n + utf8Length(a) + 1, 0);
+    if (strBytes > ARG_MAX) throw new ForklabError(`spawn: argv and envp take ${strBytes} bytes, more than ARG_MAX (${ARG_MAX}): execve would fail with E2BIG`);
     return this.call("spawn", () => this.spawnChecked(o, uid, gid));
   }
 
   private spawnChecked(opts: SpawnOptions, uid: number, gid: number): ProcInfo {
     const k = this.kernel;
     if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
+    if (k.core.x.thread_table_full() !== 0) throw new ForklabError(`spawn: every kernel thread slot is in use (${k.core.threadsUsed()})`);
     // The fork from init must not sleep: vm_fork would wait for memory (vm_wait).
     if (vm_page_count_severe(k)) throw new ForklabError(`spawn: memory is severely short (${k.core.framesFree()} frames free, vmSevereFrames ${k.tun.vmSevereFrames})`);
     const init = k.initproc, initLp = k.ONLY_LWP_IN_PROC(init);
@@ -515,8 +518,9 @@ export class Forklab {
       const pte = core.pte(pm, page);
       if ((pte & (PG_V | PG_U)) !== (PG_V | PG_U) || (pte & (PG_RW | PG_COW)) === 0) throw bad();
     }
-    for (let off = 0; off < bytes.length; off += IO_CHUNK) {
-      if (this.kernel.copyout(p, va + off, bytes.subarray(off, off + IO_CHUNK))) throw bad();
+    const max = core.ioMax;
+    for (let off = 0; off < bytes.length; off += max) {
+      if (this.kernel.copyout(p, va + off, bytes.subarray(off, off + max))) throw bad();
     }
   }
 
@@ -527,9 +531,9 @@ export class Forklab {
     checkInt(ForklabError, "readUser: length", len, 0, 64 * 1024 * 1024);
     const bad = () => new ForklabError(`readUser: 0x${va.toString(16)}+${len} is not readable user memory of pid ${pid}`);
     if (va + len > 0x100000000) throw bad();
-    const out = new Uint8Array(len);
-    for (let off = 0; off < len; off += IO_CHUNK) {
-      const b = this.kernel.copyin(p, va + off, Math.min(IO_CHUNK, len - off));
+    const out = new Uint8Array(len), max = this.kernel.core.ioMax;
+    for (let off = 0; off < len; off += max) {
+      const b = this.kernel.copyin(p, va + off, Math.min(max, len - off));
       if (!b) throw bad();
       out.set(b, off);
     }
@@ -651,8 +655,5 @@ function describe(e: unknown): string {
 function checkProgramImage(img: unknown): void {
   try { checkImage(img as ProgramImage); } catch (e) { throw new ForklabError(describe(e)); }
 }
-
-/** The largest piece copyin/copyout move at once (the core's I/O buffer). */
-const IO_CHUNK = 65536;
 
 export { SACTIVE, RLIM_INFINITY, sysent };

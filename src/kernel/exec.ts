@@ -6,7 +6,7 @@ import type { Lwp, KGen } from "./proc.js";
 import type { ProgramImage } from "./image.js";
 import {
   P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, P_PROFIL, P_SUGID, LWP_WEXIT, LWP_ALTSTACK, AFORK, NOTE_EXEC,
-  USRSTACK, PAGE_SIZE, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN, PS_NOCLDWAIT,
+  USRSTACK, PAGE_SIZE, trunc_page, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN, PS_NOCLDWAIT,
 } from "./param.js";
 import { EFAULT, EJUSTRETURN, ENOMEM, E2BIG, ENAMETOOLONG, EACCES } from "./errno.js";
 import { wakeup, tsleep } from "./synch.js";
@@ -17,7 +17,8 @@ import { exit1 } from "./exit.js";
 import { fdcopy, fdfree, fdcloseexec } from "./filedesc.js";
 import { crdup, crfree } from "./ucred.js";
 
-const ARG_MAX = 65536;
+/** ARG_MAX (kern.argmax): the bytes of argument and environment strings exec takes. */
+export const ARG_MAX = 65536;
 const PATH_MAX = 1024;
 /** kern.ps_arg_cache_limit (PAGE_SIZE / 16) and sizeof(struct pargs) without its bytes. */
 const PS_ARG_CACHE_LIMIT = 256;
@@ -66,7 +67,7 @@ function exec_copyin_args(k: Kernel, lp: Lwp, fname: string, argvp: number, envv
   return { argv, envv };
 }
 
-function utf8Length(s: string): number { return new TextEncoder().encode(s).length; }
+export function utf8Length(s: string): number { return new TextEncoder().encode(s).length; }
 
 /** A NULL-terminated vector of user string pointers; an errno on a bad pointer or too much. */
 function readStringVector(k: Kernel, lp: Lwp, uva: number, space: { left: number }): string[] | number {
@@ -124,7 +125,7 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   }
   vm.vm_tsize = image.segments.filter((s) => !(s.prot & 2)).reduce((n, s) => n + pagesOf(s.vaddr, s.memsz), 0);
   vm.vm_dsize = image.segments.filter((s) => s.prot & 2).reduce((n, s) => n + pagesOf(s.vaddr, s.memsz), 0);
-  vm.vm_taddr = image.segments.length ? image.segments[0].vaddr & ~(PAGE_SIZE - 1) : 0;
+  vm.vm_taddr = image.segments.length ? trunc_page(image.segments[0].vaddr) : 0;
   vm.vm_daddr = image.segments.find((s) => s.prot & 2)?.vaddr ?? 0;
 
   /* For security and other reasons, the file descriptor table cannot be shared after an exec. */
@@ -203,6 +204,16 @@ function execsigs(lp: Lwp): void {
   p.p_sigacts!.ps_flag &= ~PS_NOCLDWAIT;
 }
 
+/** copyout in the pieces the core's I/O buffer takes; 0 or -EFAULT. */
+function copyoutAll(k: Kernel, pm: number, uva: number, bytes: Uint8Array): number {
+  const max = k.core.ioMax;
+  for (let off = 0; off < bytes.length; off += max) {
+    const r = k.core.copyout(pm, uva + off, bytes.subarray(off, off + max));
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+
 function pagesOf(va: number, len: number): number {
   return len === 0 ? 0 : Math.floor((va + len - 1) / PAGE_SIZE) - Math.floor(va / PAGE_SIZE) + 1;
 }
@@ -219,7 +230,7 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
   // does), then the read-only ones are write-protected.
   const pageProt = new Map<number, number>();
   for (const s of image.segments) {
-    for (let va = s.vaddr & ~(PAGE_SIZE - 1); va < s.vaddr + s.memsz; va += PAGE_SIZE) {
+    for (let va = trunc_page(s.vaddr); va < s.vaddr + s.memsz; va += PAGE_SIZE) {
       pageProt.set(va >>> 0, (pageProt.get(va >>> 0) ?? 0) | s.prot | 1);
     }
   }
@@ -227,10 +238,7 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
     if (core.enter(pm, va, 3) < 0) return -1;
   }
   for (const s of image.segments) {
-    for (let off = 0; off < s.data.length; off += 65536) {
-      const chunk = s.data.subarray(off, Math.min(s.data.length, off + 65536));
-      if (core.copyout(pm, s.vaddr + off, chunk) !== 0) return -1;
-    }
+    if (copyoutAll(k, pm, s.vaddr, s.data) !== 0) return -1;
   }
   for (const [va, prot] of pageProt) {
     if ((prot & 2) === 0) core.protect(pm, va, va + PAGE_SIZE, prot);
@@ -243,16 +251,16 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
   let strp = ((psStrings - strBytes) & ~3) >>> 0;
   const vecBytes = 4 * (1 + argv.length + 1 + envp.length + 1);
   const esp = ((strp - vecBytes) & ~15) >>> 0;
-  for (let va = (esp & ~(PAGE_SIZE - 1)) >>> 0; va < USRSTACK; va += PAGE_SIZE) {
+  for (let va = trunc_page(esp); va < USRSTACK; va += PAGE_SIZE) {
     if (core.enter(pm, va, 3) < 0) return -1;
   }
   const ptrs: number[] = [];
-  for (const b of strs) { ptrs.push(strp); core.copyout(pm, strp, b); strp += b.length; }
+  for (const b of strs) { ptrs.push(strp); copyoutAll(k, pm, strp, b); strp += b.length; }
   const words = [argv.length, ...ptrs.slice(0, argv.length), 0, ...ptrs.slice(argv.length), 0];
   const vec = new Uint8Array(words.length * 4);
   const dv = new DataView(vec.buffer);
   words.forEach((w, i) => dv.setUint32(i * 4, w >>> 0, true));
-  core.copyout(pm, esp, vec);
+  copyoutAll(k, pm, esp, vec); // argv and envp vectors can pass the core's 64 KiB buffer
   const argvp = esp + 4, envpp = esp + 4 * (argv.length + 2);
   const ps = new Uint8Array(16);
   const pdv = new DataView(ps.buffer);

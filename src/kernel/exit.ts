@@ -196,6 +196,7 @@ export function lwp_dispose(k: Kernel, lp: Lwp): void {
   PRELE(lp.lwp_proc);
   k.lwps.delete(lp.td);
   k.core.threadFree(lp.td);
+  k.wakeupMemory(); // a kernel stack and a thread slot are free again
   lp.mode = "exited";
 }
 

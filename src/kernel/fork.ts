@@ -220,6 +220,11 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
 
     /* Allocate new proc. */
     p2 = new Proc(new List<Proc>());
+    // forklab: the core's thread table (its kernel stacks fill the kernel's address space)
+    // is full. The kernel's allocations here would wait for memory (vm_wait), and so does
+    // the fork, for a second at most; if no exit freed a slot by then, lwp_fork fails
+    // with ENOMEM as an allocation out of simulated memory does (docs/kernel.md).
+    if (k.core.x.thread_table_full() !== 0) yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
 
     /* Setup linkage for kernel based threading XXX lwp */
     if (flags & RFTHREAD) {
@@ -395,7 +400,7 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
 function* forkLimitBackoff(k: Kernel, lp1: Lwp, uid: number, which: "maxproc" | "nproc"): KGen<void> {
   const printed = ppsratecheck(k.forkRate, 1, k.clock.ticks, k.clock.hz);
   if (printed) {
-    k.kprintf(`maxproc limit exceeded by uid ${uid}, please see tuning(7) and login.conf(5).\n`);
+    k.kprintf(`maxproc limit exceeded by uid ${uid | 0}, please see tuning(7) and login.conf(5).\n`); // %d
   }
   if (k.events.wants("limit")) {
     k.events.emit({ type: "limit", pid: lp1.lwp_proc.p_pid, uid, which, printed });

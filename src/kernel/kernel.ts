@@ -36,6 +36,9 @@ import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
 import type { Vnode } from "./vfs.js";
 
+/** The tick the machine is at when the constructor returns: boot is over. */
+export const BOOT_TICKS = 1;
+
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
 export interface SysMsg { fds: [number, number] }
 
@@ -94,6 +97,11 @@ export class Kernel {
     this.cpus = Array.from({ length: this.tun.ncpus }, (_, i) => new VirtualCpu(i));
     for (const c of this.cpus) c.budget = this.tun.cyclesPerTick;
     this.boot();
+    // Boot happens at tick 0; nothing else does. A real system's user processes start many
+    // ticks after boot, and fork1's ppsratecheck reads a window stamped at tick 0 as
+    // "never" (a quirk kept in ratecheck.ts), so a machine whose processes ran at tick 0
+    // would print every refusal of its first tick.
+    this.clock.advanceTo(BOOT_TICKS);
   }
 
   get strategy(): Strategy { return this.tun.strategy; }
@@ -289,7 +297,9 @@ export class Kernel {
   /** The first switch-in of a forked LWP: the core runs the handler cpu_fork installed. */
   switchin(lp: Lwp): void {
     this.core.cpuSwitchin(lp.td);
-    this.cpus[lp.cpu].gd_cnt.v_swtch++;
+    const cpu = this.cpus[lp.cpu];
+    cpu.gd_cnt.v_swtch++;
+    cpu.lastlwp = lp;
     lp.lwp_thread.td_pri = TDPRI_USER_NORM; // generic_lwp_return
     lp.mode = "user";
   }

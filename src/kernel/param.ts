@@ -140,3 +140,6 @@ export const SGROWSIZ = 128 * 1024;
 export const MAXSSIZ = 64 * 1024 * 1024;
 export const USRSTACK = 0xBFC00000;
 export const PAGE_SIZE = 4096;
+
+/** trunc_page: the page an address is in, as an unsigned 32-bit address (safe above 2 GiB). */
+export function trunc_page(va: number): number { return (va & ~(PAGE_SIZE - 1)) >>> 0; }

@@ -18,6 +18,8 @@ export class VirtualCpu {
   /** Cycles left in the current tick. */
   budget = 0;
   curlwp: Lwp | null = null;
+  /** The LWP this CPU last ran (its context is loaded): dispatching another is a switch. */
+  lastlwp: Lwp | null = null;
   idleTicks = 0;
   constructor(readonly cpuid: number) {}
   get queued(): number { return this.runq.length - this.head; }
@@ -77,11 +79,15 @@ export function schedRun(k: Kernel, lim: RunLimits): RunStop {
       if (!lp) continue;
       lp.onRunq = false;
       const slice = Math.min(cpu.budget, k.tun.sliceCycles);
+      // lwkt_switch counts every switch to another thread (a first switch-in is counted
+      // by Kernel.switchin; switches to the idle thread are not modeled).
+      if (cpu.lastlwp !== lp && lp.mode !== "new") cpu.gd_cnt.v_swtch++;
       cpu.curlwp = lp;
       events.hold();
       let used: number;
       try { used = k.dispatch(lp, cpu, slice); } finally { events.release(); }
       cpu.curlwp = null;
+      cpu.lastlwp = lp.mode === "exited" ? null : lp;
       cpu.budget -= Math.max(1, used);
       ran = true;
       if (events.failed) return "listener";

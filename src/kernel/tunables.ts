@@ -51,7 +51,9 @@ export function defaultMaxproc(physBytes: number): number {
   return Math.min(20 + 16 * maxusers, Math.floor(physpages / 12));
 }
 
-function int(name: string, v: number, min: number, max: number): number {
+/** An option's value: its default when left out (undefined; null is a value, and refused). */
+function int(name: string, given: number | undefined, dflt: number, min: number, max: number): number {
+  const v = given === undefined ? dflt : given;
   if (!Number.isInteger(v) || v < min || v > max) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
   }
@@ -59,25 +61,25 @@ function int(name: string, v: number, min: number, max: number): number {
 }
 
 export function resolveTunables(o: KernelOptions): Tunables {
-  const physBytes = int("physBytes", o.physBytes ?? 64 * 1024 * 1024, 1 << 20, 3 * 1024 * 1024 * 1024);
+  const physBytes = int("physBytes", o.physBytes, 64 * 1024 * 1024, 1 << 20, 3 * 1024 * 1024 * 1024);
   if (physBytes % 4096) throw new RangeError(`physBytes must be a multiple of 4096, got ${physBytes}`);
-  const hz = int("hz", o.hz ?? 100, 1, 10000);
-  const cpuHz = int("cpuHz", o.cpuHz ?? 1_000_000_000, hz, 1e12);
-  const strategy = o.strategy ?? "cow";
+  const hz = int("hz", o.hz, 100, 1, 10000);
+  const cpuHz = int("cpuHz", o.cpuHz, 1_000_000_000, hz, 1e12);
+  const strategy = o.strategy === undefined ? "cow" : o.strategy;
   if (strategy !== "cow" && strategy !== "copy") throw new RangeError(`strategy must be "cow" or "copy", got ${JSON.stringify(strategy)}`);
   return {
     physBytes,
     hz,
-    ncpus: int("ncpus", o.ncpus ?? 1, 1, 64),
-    maxproc: int("maxproc", o.maxproc ?? defaultMaxproc(physBytes), 1, 99998),
+    ncpus: int("ncpus", o.ncpus, 1, 1, 64),
+    maxproc: int("maxproc", o.maxproc, defaultMaxproc(physBytes), 1, 99998),
     strategy,
-    seed: int("seed", o.seed ?? 1, 0, 0xFFFFFFFF),
-    randompid: int("randompid", o.randompid ?? 0, 0, 99999),
+    seed: int("seed", o.seed, 1, 0, 0xFFFFFFFF),
+    randompid: int("randompid", o.randompid, 0, 0, 99999),
     cpuHz,
     cyclesPerTick: Math.floor(cpuHz / hz),
-    sliceCycles: int("sliceCycles", o.sliceCycles ?? 100_000, 100, 1e9),
-    vmSevereFrames: int("vmSevereFrames", o.vmSevereFrames ?? 0, 0, 1 << 30),
-    trace: o.trace ?? false,
+    sliceCycles: int("sliceCycles", o.sliceCycles, 100_000, 100, 1e9),
+    vmSevereFrames: int("vmSevereFrames", o.vmSevereFrames, 0, 0, 1 << 30),
+    trace: o.trace === true,
     cost: { syscall: 1000, fork: 50_000, perPte: 20, exec: 100_000, switch: 2000 },
   };
 }

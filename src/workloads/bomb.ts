@@ -132,6 +132,8 @@ export function runBomb(o: BombOptions = {}): BombReport {
   fl.on("kprintf", (e) => { const t = e.text.replace(/\n$/, ""); lines.set(t, (lines.get(t) ?? 0) + 1); });
   const syscalls0 = fl.counters().v_syscall;
 
+  // Times are reported from the bomb's start (the machine booted a tick before).
+  const start = fl.ticks, v0 = fl.preciseSeconds;
   let satSeconds: number | null = null, satTick: number | null = null, satHost: number | null = null;
   let peakN = 0, peakU = 0;
   const watch = (): boolean => {
@@ -148,7 +150,6 @@ export function runBomb(o: BombOptions = {}): BombReport {
   const fixed = o.duration !== undefined ? durationTicks(o.duration, hz) : null;
   const settle = durationTicks(o.settle ?? { seconds: 1 }, hz);
   const limit = durationTicks(o.limit ?? { seconds: 10 }, hz);
-  const start = fl.ticks;
   const endTick = (): number => {
     if (fixed !== null) return start + fixed;
     if (satTick !== null) return Math.min(start + limit, satTick + settle);
@@ -162,6 +163,7 @@ export function runBomb(o: BombOptions = {}): BombReport {
   for (;;) {
     const target = endTick();
     const r = runChunks(fl, {
+      origin: start,
       endTick: target, every, until: () => watch() || endTick() !== target,
       onChunk: () => {
         watch();
@@ -196,7 +198,7 @@ export function runBomb(o: BombOptions = {}): BombReport {
     machine,
     process: { pid: p.pid, uid, nprocLimit: o.nprocLimit ?? null },
     ceiling,
-    run: { seconds: vsec(fl.preciseSeconds), ticks: fl.ticks, end },
+    run: { seconds: vsec(fl.preciseSeconds - v0), ticks: fl.ticks - start, end },
     forks: {
       attempts: succeeded + refusals + enomem,
       succeeded,
@@ -208,8 +210,8 @@ export function runBomb(o: BombOptions = {}): BombReport {
     },
     saturation: {
       reached: satTick !== null,
-      seconds: satSeconds === null ? null : vsec(satSeconds),
-      tick: satTick,
+      seconds: satSeconds === null ? null : vsec(satSeconds - v0),
+      tick: satTick === null ? null : satTick - start,
       hostSeconds: satHost === null ? null : hsec(satHost),
     },
     peak: { nprocs: peakN, uidProcs: peakU },

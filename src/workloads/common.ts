@@ -106,6 +106,8 @@ export function seriesMax(s: Series): number {
 export type StopReason = "time" | "condition" | "idle";
 
 export interface LoopOptions {
+  /** The workload's start: the series' ticks count from it. */
+  origin: number;
   /** Stop at this absolute tick. */
   endTick: number;
   /** Sample every this many ticks. */
@@ -126,7 +128,7 @@ export function runChunks(fl: Forklab, o: LoopOptions): { stop: StopReason; seri
   if (!Number.isInteger(o.every) || o.every < 1) throw new RangeError(`sample interval must be a positive number of ticks, got ${o.every}`);
   const series: Series = { everyTicks: o.every, hz: fl.hz, ticks: [], nprocs: [] };
   const sample = (): void => {
-    const t = fl.ticks;
+    const t = fl.ticks - o.origin;
     const n = fl.sysctl("kern.nprocs");
     const last = series.ticks.length - 1;
     if (last >= 0 && series.ticks[last] === t) series.nprocs[last] = n;
@@ -135,7 +137,7 @@ export function runChunks(fl: Forklab, o: LoopOptions): { stop: StopReason; seri
   sample();
   let stop: StopReason = "time";
   while (fl.ticks < o.endTick) {
-    const step = Math.min(o.every - (fl.ticks % o.every), o.endTick - fl.ticks);
+    const step = Math.min(o.every - ((fl.ticks - o.origin) % o.every), o.endTick - fl.ticks);
     const r = fl.run({ ticks: step, until: o.until });
     sample();
     o.onChunk?.();

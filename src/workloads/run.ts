@@ -79,19 +79,21 @@ export function runProgram(o: RunProgramOptions): RunReport {
   let pid = -1;
   let exit: ExitInfo | null = null;
   let reaped = false;
-  fl.on("exit", (e) => { if (e.pid === pid) exit = exitInfo(e.status, fl.preciseSeconds); });
+  const v0 = fl.preciseSeconds; // times are reported from the program's start
+  fl.on("exit", (e) => { if (e.pid === pid) exit = exitInfo(e.status, fl.preciseSeconds - v0); });
   fl.on("reap", (e) => { if (e.pid === pid) reaped = true; });
 
   const t0 = now();
   // The fork from init that starts the program, and its exec, are events of the run too.
   const p = fl.spawn({ image: o.image, argv, uid, nprocLimit: o.nprocLimit });
   pid = p.pid;
-  if (p.stat === "SZOMB" && exit === null) exit = exitInfo(p.xstat, fl.preciseSeconds);
+  if (p.stat === "SZOMB" && exit === null) exit = exitInfo(p.xstat, fl.preciseSeconds - v0);
 
   // Until init has reaped the program (so it is not left a zombie), or the limit.
   const start = fl.ticks;
   const limit = durationTicks(o.limit ?? { seconds: 2 }, fl.hz);
   const r = runChunks(fl, {
+    origin: start,
     endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped,
     onChunk: () => o.onProgress?.({ fraction: Math.min(1, (fl.ticks - start) / Math.max(1, limit)), detail: `${vsec(fl.seconds)} s virtual, ${fl.kernel.nprocs} processes` }),
   });
@@ -103,7 +105,7 @@ export function runProgram(o: RunProgramOptions): RunReport {
     machine,
     process: { pid, uid, nprocLimit: o.nprocLimit ?? null, argv, comm: o.image.name.slice(0, 16) },
     exit: x,
-    run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds), ticks: fl.ticks - start, end: x ? "exited" : r.stop === "idle" ? "idle" : "limit" },
+    run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds - v0), ticks: fl.ticks - start, end: x ? "exited" : r.stop === "idle" ? "idle" : "limit" },
     events: counts,
     trace,
     messages: countLines(fl.messages().slice(messages0)),

@@ -72,6 +72,7 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
   const start = fl.ticks, v0 = fl.preciseSeconds;
   const endTick = start + (duration ?? durationTicks(o.limit ?? { seconds: 3600 }, hz));
   const r = runChunks(fl, {
+    origin: start,
     endTick, every: o.sampleTicks ?? 1, until: () => exit !== null,
     onChunk: () => {
       if (!o.onProgress) return;

@@ -57,15 +57,15 @@ describe("forklab run", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     const trace = lines.slice(0, lines.indexOf(""));
-    expect(trace[0]).toBe("tick 0 fork parent=1 child=2 flags=0x40000014 tid=0");
-    expect(trace[1]).toBe('tick 0 exec pid=2 name="spawn" argc=2');
+    expect(trace[0]).toBe("tick 1 fork parent=1 child=2 flags=0x40000014 tid=0"); // the kernel's ticks: boot took tick 0
+    expect(trace[1]).toBe('tick 1 exec pid=2 name="spawn" argc=2');
     expect(trace.filter((l) => / reap pid=\d+ status=0 by=2$/.test(l))).toHaveLength(2);
     expect(trace.every((l) => /^tick \d+ [a-z_]+( \w+=\S+)*$/.test(l))).toBe(true);
     expect(r.stdout).toContain("forklab run: ");
     // With --json the events are in the report, as many as the text trace printed.
     const j = await cliJson<RunReport>(["run", "--trace", bundledProgramPath("spawn"), "2"]);
     expect(j.trace).toHaveLength(trace.length);
-    expect(j.trace![0]).toMatchObject({ type: "fork", tick: 0, parent: 1, child: 2 });
+    expect(j.trace![0]).toMatchObject({ type: "fork", tick: 1, parent: 1, child: 2 });
   });
 
   it("the text report prints exactly the numbers of --json", async () => {

@@ -557,7 +557,7 @@ describe("fork1: what the child shares and what it copies", () => {
     expect(C.p_varsymset).toEqual(new Map([["a", "1"]]));
     expect(C.p_varsymset).not.toBe(P.p_varsymset);
     expect([C.p_traceflag, C.p_tracenode]).toEqual([0, null]);
-    expect(fl.proc(c).start).toBe(120000); // 12 ticks at hz 100, in microseconds
+    expect(fl.proc(c).start).toBe(130000); // tick 13 (boot's tick and 12 more) at hz 100, in microseconds
     P.p_traceflag = (0x40000000 /* KTRFAC_INHERIT */ | 0x5) >>> 0;
     const d = fork(fl, p);
     expect(kproc(fl, d).p_traceflag).toBe(P.p_traceflag);

@@ -31,7 +31,7 @@ describe("vfork", () => {
     const fe = events.find((e) => e.type === "fork" && e.parent === p)!;
     expect(fe).toMatchObject({ parent: p, child: c, flags: VFORK_FLAGS });
     expect(events.filter((e) => e.type === "sleep" && e.pid === p)).toEqual([
-      { type: "sleep", pid: p, tid: 0, wmesg: "ppwait", timo: 0, tick: 0 },
+      { type: "sleep", pid: p, tid: 0, wmesg: "ppwait", timo: 0, tick: 1 },
     ]);
     expect(fl.lwps(p)[0]).toMatchObject({ stat: "LSSLEEP", wmesg: "ppwait", mode: "kernel" });
     expect(fl.proc(c).flags).toContain("P_PPWAIT");
@@ -42,7 +42,7 @@ describe("vfork", () => {
     expect(kproc(fl, p).p_lock).toBe(0);          // PRELE'd before the sleep
     // Virtual time passes; the child runs (its first switch-in) and the parent stays asleep.
     fl.run({ ticks: 500 });
-    expect(fl.ticks).toBe(500);
+    expect(fl.ticks).toBe(501);
     expect(fl.result(p)).toEqual({ done: false, wmesg: "ppwait" });
     expect(fl.lwps(c)[0].mode).toBe("user");
     expect(fl.trapframe(c)).toMatchObject({ eax: 0, edx: 1 });
@@ -71,7 +71,7 @@ describe("vfork", () => {
     expect(fl.proc(c).stat).toBe("SZOMB");
     expect(fl.proc(c).flags).not.toContain("P_PPWAIT"); // exit1 clears it
     expect(wakeups.filter((e) => e.pid === p)).toEqual([
-      { type: "wakeup", pid: p, tid: 0, wmesg: "ppwait", result: 0, tick: 20 },
+      { type: "wakeup", pid: p, tid: 0, wmesg: "ppwait", result: 0, tick: 21 },
     ]);
     expect(fl.result(p)).toEqual({ done: false, wmesg: "" }); // runnable, not yet resumed
     fl.run({ ticks: 1 });
