@@ -2,7 +2,7 @@
 // main(argv, io) takes the arguments after the command name and writers for stdout and
 // stderr, and resolves to the exit code: 0 done, 1 runtime failure (an unreadable or
 // malformed ELF file, an emulator error), 2 usage error (a bad flag or value).
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, resolve, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option, CommanderError } from "commander";
@@ -11,7 +11,7 @@ import { runBomb, BOMB_PROGRAMS, type BombProgram, type BombReport } from "../wo
 import { runSpawn, type SpawnReport } from "../workloads/spawn.js";
 import { runProgram, formatEvent, type RunReport } from "../workloads/run.js";
 import type { MachineOptions, ProcessOptions, Duration, ProgressFn, Series } from "../workloads/common.js";
-import { parseElf, ElfError } from "../kernel/imgact_elf.js";
+import { parseElf, ElfError, MAX_ELF_FILE } from "../kernel/imgact_elf.js";
 import { bundledProgram, isBundled, BUNDLED_PROGRAMS } from "../user/programs.js";
 import { ForklabError } from "../kernel/api.js";
 import type { ProgramImage } from "../kernel/image.js";
@@ -241,9 +241,15 @@ function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: stri
   const path = resolve(io.cwd ?? process.cwd(), file);
   let bytes: Uint8Array;
   try {
+    // A device (/dev/zero) or a huge file would be read without end: only a regular file
+    // of at most MAX_ELF_FILE bytes is read.
+    const st = statSync(path);
+    if (st.isFile() && st.size > MAX_ELF_FILE) throw new RuntimeError(`cannot run ${file}: ${st.size} bytes is more than the largest program forklab loads (${MAX_ELF_FILE} bytes)`);
+    if (!st.isFile() && !st.isDirectory()) throw new RuntimeError(`cannot run ${file}: not a regular file`);
     const b = readFileSync(path);
     bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
+    if (e instanceof RuntimeError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT" && !file.includes("/") && isBundled(file)) {
       return { image: bundledProgram(file), path: `bundled:${file}` };
