@@ -162,21 +162,22 @@ function lwp_delsig(lp: Lwp, sig: number): void {
 /**
  * find_lwp_for_signal: the LWP running kernel code on behalf of p (the sender of a
  * kill to its own process: it returns to user mode soonest) if it does not mask the
- * signal; otherwise the first in tid order that does not mask it and is runnable, or
- * else the first asleep interruptibly, or else the first stopped; null if all mask it.
+ * signal; otherwise, among those that do not mask it, a runnable one, or else one asleep
+ * interruptibly, or else a stopped one; null if all mask it. The 2008 loop walks the
+ * whole tid-ordered tree and keeps the last of each kind.
  */
 function find_lwp_for_signal(k: Kernel, p: Proc, sig: number): Lwp | null {
   const m = sigmask(sig);
   const cur = k.curlwp;
   if (cur !== null && cur.lwp_proc === p && (cur.lwp_sigmask & m) === 0n) return cur;
-  let sleep: Lwp | null = null, stop: Lwp | null = null;
+  let run: Lwp | null = null, sleep: Lwp | null = null, stop: Lwp | null = null;
   for (const lp of k.lwpsOf(p)) {
     if ((lp.lwp_sigmask & m) !== 0n) continue;
-    if (lp.lwp_stat === LSRUN) return lp;
-    if (lp.lwp_stat === LSSLEEP && (lp.sleepFlags & PCATCH) !== 0) sleep ??= lp;
-    else if (lp.lwp_stat === LSSTOP) stop ??= lp;
+    if (lp.lwp_stat === LSRUN) run = lp;
+    else if (lp.lwp_stat === LSSLEEP && (lp.sleepFlags & PCATCH) !== 0) sleep = lp;
+    else if (lp.lwp_stat === LSSTOP) stop = lp;
   }
-  return sleep ?? stop;
+  return run ?? sleep ?? stop;
 }
 
 /** ksignal(p, sig): a signal for the process; lwpsignal chooses the LWP. */
