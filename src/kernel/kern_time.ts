@@ -75,8 +75,8 @@ const usParts = (us: number): [number, number] => [Math.floor(us / 1e6), us % 1e
 export function* sys_gettimeofday(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const [tp, tzp] = args, p = lp.lwp_proc;
   if (tp !== 0) {
-    const us = BOOTTIME_SEC * 1e6 + Math.floor(nanouptime(k) / 1000);
-    const e = put2(k, p, tp, ...usParts(us));
+    const [sec, usec] = usParts(Math.floor(nanouptime(k) / 1000));
+    const e = put2(k, p, tp, BOOTTIME_SEC + sec, usec);
     if (e) return e;
   }
   if (tzp !== 0) return put2(k, p, tzp, 0, 0);
@@ -86,11 +86,9 @@ export function* sys_gettimeofday(k: Kernel, lp: Lwp, args: number[], _msg: SysM
 /** clock_gettime(clock_id, tp): CLOCK_REALTIME (nanotime) or CLOCK_MONOTONIC (nanouptime). */
 export function* sys_clock_gettime(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const [id, tp] = args;
-  let ns: number;
-  if (id === CLOCK_REALTIME) ns = BOOTTIME_SEC * 1e9 + nanouptime(k);
-  else if (id === CLOCK_MONOTONIC) ns = nanouptime(k);
-  else return EINVAL;
-  return put2(k, lp.lwp_proc, tp, ...nsParts(ns));
+  if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC) return EINVAL;
+  const [sec, nsec] = nsParts(nanouptime(k));
+  return put2(k, lp.lwp_proc, tp, sec + (id === CLOCK_REALTIME ? BOOTTIME_SEC : 0), nsec);
 }
 
 /**
