@@ -133,6 +133,33 @@ describe("lwpsignal puts a process signal on one LWP's lwp_siglist (issue 7 #11)
   });
 });
 
+describe("SIGCHLD handlers", () => {
+  it("a child's exit runs the parent's SIGCHLD handler (code 0), after which wait4 reaps it", () => {
+    const fl = newLab();
+    const p = fl.spawn().pid;
+    sigaction(fl, p, SIGCHLD, HANDLER);
+    const c = forkChild(fl, p);
+    ok(fl, c, "exit", [3]);
+    fl.run({ ticks: 2 });
+    const f = frameAt(fl, p);
+    expect([f.signum, f.handler, fl.readWord(p, f.sfp + 4)]).toEqual([SIGCHLD, HANDLER, 0]);
+    sys(fl, p, "sigreturn", [f.uc]);
+    expect(wait4(fl, p, c)).toMatchObject({ pid: c, status: 3 << 8 });
+  });
+
+  it("with SA_NOCLDWAIT the child goes to init: no SIGCHLD for the parent, and wait4 finds no child", () => {
+    const fl = newLab();
+    const p = fl.spawn().pid;
+    sigaction(fl, p, SIGCHLD, HANDLER, 0x20 /* SA_NOCLDWAIT */);
+    const c = forkChild(fl, p);
+    const esp = fl.trapframe(p).esp;
+    ok(fl, c, "exit", [3]);
+    fl.run({ ticks: 2 });
+    expect(fl.trapframe(p).esp).toBe(esp); // no frame was built
+    expect(wait4(fl, p, -1)).toMatchObject({ errno: "ECHILD" });
+  });
+});
+
 describe("sigaction with handlers (kern_sigaction)", () => {
   it("oact reports the handler, sa_mask and every flag, SA_RESTART when the signal is not in ps_sigintr", () => {
     const fl = newLab();

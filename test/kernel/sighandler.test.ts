@@ -5,6 +5,9 @@
 // sigprogs/bin: SRC=test/kernel/sigprogs scripts/build-programs.sh test/kernel/sigprogs/bin).
 import { describe, it, expect } from "vitest";
 import { join, dirname } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Forklab, ProgramImage, KernelEvent } from "../../src/index.js";
 import { loadElfFile } from "../../src/kernel/imgact_elf.js";
@@ -177,5 +180,26 @@ describe("SA_RESTART against EINTR: a SIGALRM handler interrupts the parent's wa
     expect(fl.hz).toBe(100);
     // The parent forked and armed the timer in its first tick (tick 0).
     expect(set).toBe(6);
+  });
+});
+
+const asMissing = spawnSync("as", ["--version"]).status !== 0;
+
+describe.skipIf(asMissing)("the trampoline's bytes against GNU as (skipped without binutils)", () => {
+  it("SIGCODE is locore.s's sigcode assembled: call *SIGF_HANDLER(%esp); lea SIGF_UC(%esp); push; testl $PSL_VM, UC_EFLAGS(%eax); jne; mov $SYS_sigreturn; push; int $0x80; jmp .", () => {
+    const dir = mkdtempSync(join(tmpdir(), "forklab-sigcode-"));
+    try {
+      writeFileSync(join(dir, "s.S"), [
+        ".code32", "call *16(%esp)", "lea 20(%esp),%eax", "pushl %eax", "testl $0x20000,88(%eax)", "jne 1f",
+        "1: movl $344,%eax", "pushl %eax", "int $0x80", "0: jmp 0b", "",
+      ].join("\n"));
+      const a = spawnSync("as", ["--32", "-o", join(dir, "s.o"), join(dir, "s.S")]);
+      expect(a.status).toBe(0);
+      const c = spawnSync("objcopy", ["-O", "binary", "-j", ".text", join(dir, "s.o"), join(dir, "s.bin")]);
+      expect(c.status).toBe(0);
+      expect(Array.from(readFileSync(join(dir, "s.bin")))).toEqual(Array.from(SIGCODE));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
