@@ -7,7 +7,7 @@ import type { Kernel } from "./kernel.js";
 import type { Lwp, Proc, KGen } from "./proc.js";
 import type { Pgrp } from "./pgrp.js";
 import {
-  SIGKILL, SIGSTOP, SIGCONT, SIGTSTP, LK_EXCLUSIVE, LK_RELEASE, PCATCH, LSRUN, LSSLEEP, LSSTOP,
+  SIGKILL, SIGSTOP, SIGCONT, LK_EXCLUSIVE, LK_RELEASE, PCATCH, LSRUN, LSSLEEP, LSSTOP,
   P_TRACED, P_PPWAIT, P_CONTINUED, LWP_OLDMASK, LWP_ALTSTACK, PS_NOCLDWAIT, W_EXITCODE, SIGILL,
 } from "./param.js";
 import { lockmgr } from "./lock.js";

@@ -9,7 +9,7 @@ import {
 } from "./helpers.js";
 import { klwp, kproc } from "./fork-helpers.js";
 import {
-  SIGCONT, SIGUSR1, SIGUSR2, SIGCHLD, SIGKILL, SIGBUS, SIGTERM, SIGALRM, W_EXITCODE,
+  SIGCONT, SIGUSR1, SIGUSR2, SIGCHLD, SIGKILL, SIGBUS, SIGTERM, W_EXITCODE,
 } from "../../src/kernel/param.js";
 import { EINVAL, EINTR, ENOMEM, EFAULT } from "../../src/kernel/errno.js";
 import { SIGCODE_VA, SIGFRAME_SIZE } from "../../src/kernel/sendsig.js";

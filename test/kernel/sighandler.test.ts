@@ -30,7 +30,7 @@ function image(name: string, patch: Record<number, number> = {}): { img: Program
 }
 
 // sig-catch's .data layout (see its source).
-const COUNT = 0, KILLRET = 4, KILLCF = 8, MASKAFTER = 12, LOG = 16, ACT1 = 528, ACT2 = 552, MODE = 576;
+const COUNT = 0, KILLRET = 4, KILLCF = 8, MASKAFTER = 12, LOG = 16, ACT1 = 528, MODE = 576; // (act2 at 552)
 const ENTRY = ["sig", "a2", "a3", "a4", "esp", "ret", "mask", "depth"] as const;
 type Entry = Record<(typeof ENTRY)[number], number>;
 
