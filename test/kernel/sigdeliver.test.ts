@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import type { Forklab } from "../../src/index.js";
 import {
-  newLab, sys, ok, sleeps, usigset, forkChild, wait4, uvec, ustr, SIG_BLOCK, sigbit,
+  newLab, sys, ok, sleeps, usigset, forkChild, wait4, uvec, ustr, SIG_BLOCK, sigbit, program, TEXT,
 } from "./helpers.js";
 import { klwp, kproc } from "./fork-helpers.js";
 import {
@@ -16,6 +16,7 @@ import { SIGCODE_VA, SIGFRAME_SIZE } from "../../src/kernel/sendsig.js";
 import { installBundled } from "../../src/user/programs.js";
 import { setrunqueue } from "../../src/kernel/sched.js";
 
+const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const SA_ONSTACK = 0x1, SA_RESTART = 0x2, SA_RESETHAND = 0x4, SA_NODEFER = 0x10, SA_SIGINFO = 0x40;
 const SS_ONSTACK = 1, SS_DISABLE = 4;
 const HANDLER = 0x08049000;
@@ -395,5 +396,38 @@ describe("trap signals (trapsignal)", () => {
     expect(fl.readWord(p, si + 8)).toBe(12);       // si_code: T_PAGEFLT
     expect(fl.readWord(p, si + 24)).toBe(0x10000); // si_addr: the fault address (tf_err)
     expect(f.savedEip).toBe(0x10000);
+  });
+
+  it("#UD is SIGILL, hlt at CPL 3 SIGBUS, a divide error SIGFPE: each ends the process by default", () => {
+    const fl = newLab();
+    const exits = new Map<number, number>();
+    fl.on("exit", (e) => exits.set(e.pid, e.status));
+    const run = (code: number[]): number => fl.spawn({ image: program("trap", code) }).pid;
+    const ill = run([0x0f, 0x0b]), bus = run([0xf4]), fpe = run([0x31, 0xc9, 0xf7, 0xf1]);
+    fl.run({ ticks: 2 });
+    expect([exits.get(ill), exits.get(bus), exits.get(fpe)]).toEqual([4, 10, 8]);
+  });
+
+  it("a caught SIGFPE: its SA_SIGINFO handler gets si_code FPE_INTDIV (2), and the frame saves the eip of the div", () => {
+    const fl = newLab();
+    const act = TEXT + 32, handler = TEXT + 56;
+    const code = [
+      0x6a, 0x00, 0x68, ...le32(act), 0x6a, 0x08, 0x6a, 0x00,   // push 0; push act; push SIGFPE; push 0
+      0xb8, 0x56, 0x01, 0x00, 0x00, 0xcd, 0x80,                // mov eax, 342; int $0x80
+      0x83, 0xc4, 0x10,                                        // add esp, 16
+      0x31, 0xc9, 0xf7, 0xf1,                                  // xor ecx, ecx; div ecx   (at +21)
+    ];
+    while (code.length < 32) code.push(0x90);
+    code.push(...le32(handler), ...le32(SA_SIGINFO), ...new Array(16).fill(0)); // struct sigaction at +32
+    code.push(0xeb, 0xfe);                                   // the handler: jmp $  (at +56)
+    const p = fl.spawn({ image: program("fpe", code) }).pid;
+    fl.run({ ticks: 1 });
+    const tf = fl.trapframe(p);
+    expect(tf.eip).toBe(handler);
+    const sfp = tf.esp + 4;
+    expect(fl.readWord(p, sfp)).toBe(8);
+    const si = fl.readWord(p, sfp + 4);
+    expect(fl.readWord(p, si + 8)).toBe(2);
+    expect(fl.readWord(p, sfp + 20 + 16 + 4 + 60)).toBe(TEXT + 23);
   });
 });
