@@ -430,4 +430,25 @@ describe("trap signals (trapsignal)", () => {
     expect(fl.readWord(p, si + 8)).toBe(2);
     expect(fl.readWord(p, sfp + 20 + 16 + 4 + 60)).toBe(TEXT + 23);
   });
+
+  it("a masked SIGSEGV stays pending and the instruction faults again for ever (the derived 2008 loop), each trap charged: the machine keeps running", () => {
+    const fl = newLab();
+    const set = TEXT + 32;
+    const code = [
+      0x6a, 0x00, 0x68, ...le32(set), 0x6a, 0x01, 0x6a, 0x00,   // push 0; push set; push SIG_BLOCK; push 0
+      0xb8, 0x54, 0x01, 0x00, 0x00, 0xcd, 0x80,                // mov eax, 340; int $0x80
+      0x83, 0xc4, 0x10,                                        // add esp, 16
+      0xa1, 0x00, 0x00, 0x00, 0x00,                            // mov eax, [0]
+    ];
+    while (code.length < 32) code.push(0x90);
+    code.push(...le32(1 << 10), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0); // sigset: SIGSEGV
+    const p = fl.spawn({ image: program("segvloop", code) }).pid;
+    const traps0 = fl.counters().v_trap;
+    fl.run({ ticks: 3 });
+    expect(fl.proc(p).stat).toBe("SACTIVE");
+    expect(fl.trapframe(p).eip).toBe(TEXT + 21);
+    expect(klwp(fl, p).lwp_siglist).toBe(sigbit(11));
+    expect(fl.counters().v_trap - traps0).toBeGreaterThan(1000);
+    expect(klwp(fl, p).lwp_thread.td_scycles).toBeGreaterThan(2 * fl.kernel.tun.cyclesPerTick);
+  });
 });
