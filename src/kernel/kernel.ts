@@ -30,15 +30,15 @@ import {
   RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL,
   SIGFPE, PAGE_SIZE,
 } from "./param.js";
-
-// Trap numbers (trap.h) and the code a divide error's SIGFPE carries (FPE_INTDIV).
-const T_PRIVINFLT = 1, T_PROTFLT = 9, T_PAGEFLT = 12, FPE_INTDIV = 2;
 import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
 import { TF_ERR, TF_XFLAGS } from "../../assembly/i386.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
 import type { Vnode } from "./vfs.js";
+
+// Trap numbers (trap.h) and the code a divide error's SIGFPE carries (FPE_INTDIV).
+const T_PRIVINFLT = 1, T_PROTFLT = 9, T_PAGEFLT = 12, FPE_INTDIV = 2;
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
 export interface SysMsg { fds: [number, number] }
