@@ -7,13 +7,18 @@
 #
 #   scripts/build-programs.sh [OUTDIR]     (default programs/bin)
 #
+# SRC=DIR builds DIR/*.S instead (with programs/sys.inc and link.ld): the test programs,
+#   SRC=test/kernel/sigprogs scripts/build-programs.sh test/kernel/sigprogs/bin
+#
 # Other binutils versions may lay the bytes out differently, so a build into
 # programs/bin also records the versions used in programs/binutils.txt; the test
 # compares bytes only when the binutils on PATH are those.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-src="$root/programs"
+src="${SRC:-$root/programs}"
+case "$src" in /*) ;; *) src="$root/$src" ;; esac
 out="${1:-$src/bin}"
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 AS="${AS:-as}"
 LD="${LD:-ld}"
 mkdir -p "$out"
@@ -23,8 +28,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$src"
 for s in *.S; do
   name=${s%.S}
-  "$AS" --32 -I . -o "$tmp/$name.o" "$s"
-  "$LD" -m elf_i386 -static -nostdlib --build-id=none -z noexecstack -z noseparate-code -T link.ld \
+  "$AS" --32 -I . -I "$root/programs" -o "$tmp/$name.o" "$s"
+  "$LD" -m elf_i386 -static -nostdlib --build-id=none -z noexecstack -z noseparate-code -T "$root/programs/link.ld" \
     -o "$tmp/$name" "$tmp/$name.o"
   cp "$tmp/$name" "$out/$name"
   chmod 755 "$out/$name"

@@ -5,12 +5,13 @@ import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
 import type { ProgramImage } from "./image.js";
 import {
-  P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, P_PROFIL, P_SUGID, LWP_WEXIT, LWP_ALTSTACK, AFORK, NOTE_EXEC,
-  USRSTACK, PAGE_SIZE, trunc_page, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN, PS_NOCLDWAIT,
+  P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, P_PROFIL, P_SUGID, LWP_WEXIT, AFORK, NOTE_EXEC,
+  USRSTACK, PAGE_SIZE, trunc_page, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN,
 } from "./param.js";
 import { EFAULT, EJUSTRETURN, ENOMEM, E2BIG, ENAMETOOLONG, EACCES } from "./errno.js";
 import { wakeup, tsleep } from "./synch.js";
-import { ksignal } from "./signal.js";
+import { ksignal, execsigs } from "./signal.js";
+import { SIGCODE, SIGCODE_VA } from "./sendsig.js";
 import { vmspace_alloc, vmspace_free, pmap_replacevm, setStackGeometry } from "./vm.js";
 import { vref, vrele, VREG } from "./vfs.js";
 import { exit1 } from "./exit.js";
@@ -23,8 +24,6 @@ const PATH_MAX = 1024;
 /** kern.ps_arg_cache_limit (PAGE_SIZE / 16) and sizeof(struct pargs) without its bytes. */
 const PS_ARG_CACHE_LIMIT = 256;
 const PARGS_HEADER = 8;
-/** sigaltstack's ss_flags: the alternate stack is disabled. */
-const SS_DISABLE = 0x0004;
 
 /**
  * execve(fname, argv, envv): the path, then the strings (exec_copyin_args), then the
@@ -193,17 +192,6 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   return EJUSTRETURN;
 }
 
-/**
- * execsigs: caught signals go back to their default (forklab catches none), the
- * alternate signal stack is reset to the user stack, and PS_NOCLDWAIT is cleared.
- */
-function execsigs(lp: Lwp): void {
-  const p = lp.lwp_proc;
-  lp.lwp_sigstk = { ss_sp: 0, ss_size: 0, ss_flags: SS_DISABLE };
-  lp.lwp_flag &= ~LWP_ALTSTACK;
-  p.p_sigacts!.ps_flag &= ~PS_NOCLDWAIT;
-}
-
 /** copyout in the pieces the core's I/O buffer takes; 0 or -EFAULT. */
 function copyoutAll(k: Kernel, pm: number, uva: number, bytes: Uint8Array): number {
   const max = k.core.ioMax;
@@ -243,12 +231,13 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
   for (const [va, prot] of pageProt) {
     if ((prot & 2) === 0) core.protect(pm, va, va + PAGE_SIZE, prot);
   }
-  // The stack: strings, ps_strings, vectors, argc. Map as many top pages as they need.
+  // The stack: ps_strings, the signal trampoline below it, strings, vectors, argc. Map
+  // as many top pages as they need.
   const enc = new TextEncoder();
   const strs = [...argv, ...envp].map((s) => enc.encode(s + "\0"));
   const strBytes = strs.reduce((n, b) => n + b.length, 0);
   const psStrings = USRSTACK - 16;
-  let strp = ((psStrings - strBytes) & ~3) >>> 0;
+  let strp = ((SIGCODE_VA - strBytes) & ~3) >>> 0;
   const vecBytes = 4 * (1 + argv.length + 1 + envp.length + 1);
   const esp = ((strp - vecBytes) & ~15) >>> 0;
   for (let va = trunc_page(esp); va < USRSTACK; va += PAGE_SIZE) {
@@ -267,5 +256,6 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
   pdv.setUint32(0, argvp, true); pdv.setUint32(4, argv.length, true);
   pdv.setUint32(8, envpp, true); pdv.setUint32(12, envp.length, true);
   core.copyout(pm, psStrings, ps);
+  core.copyout(pm, SIGCODE_VA, SIGCODE); // the sigcode copyout of exec_copyout_strings
   return { esp, psStrings };
 }

@@ -18,6 +18,8 @@ import { vrele } from "./vfs.js";
 import { vmspace_free } from "./vm.js";
 import { proc_move_allproc_zombie } from "./kern_proc.js";
 import { KernelPanic } from "./panic.js";
+import { calcru_proc, cyclesToUs } from "./kern_rusage.js";
+import { itimers_exit } from "./kern_time.js";
 
 /**
  * exit(rval): W_EXITCODE(rval, 0) of the whole int, as 2008 had it (no & 0xff: exit(259)
@@ -99,6 +101,7 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
   p.p_flag &= ~(P_TRACED | P_PPWAIT);
   p.p_siglist = 0n;
   lp.lwp_siglist = 0n;
+  itimers_exit(k, p); // the realtimer's callout stops
 
   fdfree(p);
   p.p_fd = null;
@@ -128,7 +131,10 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
     }
   }
 
+  /* Save exit status and final rusage info, adding in child rusage info and self times. */
   p.p_xstat = rv;
+  p.p_ru = calcru_proc(k, p);
+  p.p_ru.add(p.p_cru);
   k.KNOTE(p, NOTE_EXIT);
 
   let pp = p.p_pptr!;
@@ -169,6 +175,14 @@ function* lwpExitUnlocked(k: Kernel, lp: Lwp, masterexit: boolean): KGen<void> {
 
 function lwpExitNow(k: Kernel, lp: Lwp, masterexit: boolean): void {
   const p = lp.lwp_proc;
+  // The LWP's counters go to p_ru. For the last LWP, exit1 has already counted them in
+  // p_ru: they are counted twice (reference §6's derived quirk). A non-master LWP's times
+  // go too, so RUSAGE_SELF keeps them.
+  p.p_ru.addCounters(lp.lwp_ru);
+  if (!masterexit) {
+    p.p_ru.ru_utime += cyclesToUs(k, lp.lwp_thread.td_ucycles);
+    p.p_ru.ru_stime += cyclesToUs(k, lp.lwp_thread.td_scycles);
+  }
   PHOLD(p);
   if (!masterexit) {
     k.core.lwpRemove(p.p_lwp_tree, lp.td);

@@ -1,16 +1,20 @@
 // Signal syscalls (kern_sig.c 1.89): kill (one process, a group with killpg, or the
-// broadcast), sigprocmask, sigaction (SIG_DFL and SIG_IGN only), sigpending.
+// broadcast), sigprocmask, sigaction, sigpending, sigsuspend, sigaltstack. (sigreturn is
+// machine-dependent: sendsig.ts.)
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
 import type { Proc } from "./proc.js";
 import type { Ucred } from "./ucred.js";
 import {
-  NSIG, SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SZOMB, P_SYSTEM, LK_EXCLUSIVE, LK_RELEASE, PS_NOCLDSTOP, PS_NOCLDWAIT,
+  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, SZOMB, P_SYSTEM, LK_EXCLUSIVE, LK_RELEASE, PS_NOCLDSTOP, PS_NOCLDWAIT,
+  LWP_OLDMASK, LWP_ALTSTACK, PCATCH,
 } from "./param.js";
-import { EINVAL, ESRCH, EPERM, EFAULT } from "./errno.js";
+import { EINVAL, ESRCH, EPERM, EFAULT, ENOMEM, EINTR } from "./errno.js";
 import {
-  ksignal, sigmask, sigcantmask, sigsetFromWords, sigsetToWords, sigprop_ignore, SIG_DFL, SIG_IGN,
+  ksignal, sigmask, SIG_CANTMASK, sigsetRead, sigsetWrite, sigprop_ignore, SIG_DFL, SIG_IGN, _SIG_MAXSIG,
+  SS_DISABLE, SS_ONSTACK,
 } from "./signal.js";
+import { tsleep } from "./synch.js";
 import { pfind } from "./kern_proc.js";
 import { lockmgr } from "./lock.js";
 
@@ -41,7 +45,7 @@ export function CANSIGNAL(cp: Proc, q: Proc, sig: number): boolean {
 /** kill(pid, sig): one process, my group (0), everyone I may signal (-1), or group -pid. */
 export function* sys_kill(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const pid = args[0] | 0, sig = args[1] >>> 0;
-  if (sig > NSIG) return EINVAL;
+  if (sig > _SIG_MAXSIG) return EINVAL;
   const cp = lp.lwp_proc;
   if (pid > 0) {
     /* kill single process */
@@ -96,51 +100,117 @@ export function* sys_sigprocmask(k: Kernel, lp: Lwp, args: number[], _msg: SysMs
   if (setp !== 0) {
     const raw = k.copyin(p, setp, SIGSET_BYTES);
     if (!raw) return EFAULT;
-    const dv = new DataView(raw.buffer, raw.byteOffset, SIGSET_BYTES);
-    const raw64 = sigsetFromWords([0, 1, 2, 3].map((i) => dv.getUint32(i * 4, true)));
-    // SIG_CANTMASK applies to SIG_BLOCK and SIG_SETMASK; only the signals forklab has count.
-    const set = raw64 & ((1n << BigInt(NSIG)) - 1n) & ~sigcantmask;
-    if (how === SIG_BLOCK) lp.lwp_sigmask |= set;
+    const set = sigsetRead(new DataView(raw.buffer, raw.byteOffset, SIGSET_BYTES), 0);
+    if (how === SIG_BLOCK) lp.lwp_sigmask |= SIG_CANTMASK(set);
     else if (how === SIG_UNBLOCK) lp.lwp_sigmask &= ~set;
-    else if (how === SIG_SETMASK) lp.lwp_sigmask = set;
+    else if (how === SIG_SETMASK) lp.lwp_sigmask = SIG_CANTMASK(set);
     else return EINVAL;
   }
   // The old mask goes out after the change; a failed copyout does not undo it.
-  if (osetp !== 0) return k.copyout(p, osetp, wordsToBytes(sigsetToWords(old)));
+  if (osetp !== 0) return k.copyout(p, osetp, sigsetBytes(old));
   return 0;
 }
 
+/** sigpending(set): the process's and the LWP's pending signals, masked ones included. */
 export function* sys_sigpending(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  return k.copyout(lp.lwp_proc, args[0], wordsToBytes(sigsetToWords(lp.lwp_proc.p_siglist | lp.lwp_siglist)));
+  return k.copyout(lp.lwp_proc, args[0], sigsetBytes(lp.lwp_proc.p_siglist | lp.lwp_siglist));
+}
+
+/**
+ * sigsuspend(sigmask): the mask is replaced until a signal arrives; the old one is kept
+ * for postsig, which hands it to the handler's frame, so it returns when the handler
+ * does. Always EINTR (never restarted).
+ */
+export function* sys_sigsuspend(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const raw = k.copyin(lp.lwp_proc, args[0], SIGSET_BYTES);
+  if (!raw) return EFAULT;
+  lp.lwp_oldsigmask = lp.lwp_sigmask;
+  lp.lwp_flag |= LWP_OLDMASK;
+  lp.lwp_sigmask = SIG_CANTMASK(sigsetRead(new DataView(raw.buffer, raw.byteOffset, SIGSET_BYTES), 0));
+  const ps = lp.lwp_proc.p_sigacts!;
+  while ((yield* tsleep(k, lp, ps, PCATCH, "pause", 0)) === 0) { /* void */ }
+  /* always return EINTR rather than ERESTART... */
+  return EINTR;
+}
+
+/** MINSIGSTKSZ: the smallest alternate stack sigaltstack takes. */
+const MINSIGSTKSZ = 8192;
+
+/**
+ * sigaltstack(ss, oss): oss gets the current one (SS_DISABLE when none is enabled); ss
+ * with SS_DISABLE turns it off (EINVAL while the handler runs on it), otherwise it must
+ * be at least MINSIGSTKSZ (ENOMEM).
+ */
+export function* sys_sigaltstack(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const [ssp, ossp] = args, p = lp.lwp_proc;
+  let ss: { ss_sp: number; ss_size: number; ss_flags: number } | null = null;
+  if (ssp !== 0) {
+    const raw = k.copyin(p, ssp, 12);
+    if (!raw) return EFAULT;
+    const dv = new DataView(raw.buffer, raw.byteOffset, 12);
+    ss = { ss_sp: dv.getUint32(0, true), ss_size: dv.getUint32(4, true), ss_flags: dv.getInt32(8, true) };
+  }
+  const cur = lp.lwp_sigstk;
+  if ((lp.lwp_flag & LWP_ALTSTACK) === 0) cur.ss_flags |= SS_DISABLE;
+  const oss = new Uint8Array(12);
+  {
+    const dv = new DataView(oss.buffer);
+    dv.setUint32(0, cur.ss_sp >>> 0, true);
+    dv.setUint32(4, cur.ss_size >>> 0, true);
+    dv.setInt32(8, cur.ss_flags, true);
+  }
+  if (ss) {
+    if (ss.ss_flags & SS_DISABLE) {
+      if (cur.ss_flags & SS_ONSTACK) return EINVAL;
+      lp.lwp_flag &= ~LWP_ALTSTACK;
+      cur.ss_flags = ss.ss_flags;
+    } else {
+      if (ss.ss_size < MINSIGSTKSZ) return ENOMEM;
+      lp.lwp_flag |= LWP_ALTSTACK;
+      cur.ss_sp = ss.ss_sp;
+      cur.ss_size = ss.ss_size;
+      cur.ss_flags = ss.ss_flags;
+    }
+  }
+  if (ossp !== 0) return k.copyout(p, ossp, oss);
+  return 0;
 }
 
 // sigaction's sa_flags (sys/signal.h).
-const SA_RESTART = 0x0002, SA_NOCLDSTOP = 0x0008, SA_NOCLDWAIT = 0x0020;
+const SA_ONSTACK = 0x0001, SA_RESTART = 0x0002, SA_RESETHAND = 0x0004, SA_NOCLDSTOP = 0x0008,
+  SA_NODEFER = 0x0010, SA_NOCLDWAIT = 0x0020, SA_SIGINFO = 0x0040;
 
 /**
- * sigaction(sig, act, oact): struct sigaction is sa_handler, sa_flags, sa_mask[4] (24
- * bytes). Only SIG_DFL and SIG_IGN handlers (catching is not modeled). As kern_sigaction:
- * act is read first, oact is the old setting and is written after the change; SIGCHLD's
- * SA_NOCLDSTOP/SA_NOCLDWAIT set ps_flag; a signal without SA_RESTART goes in ps_sigintr.
+ * sigaction(sig, act, oact): struct sigaction is the handler, sa_flags, sa_mask (24
+ * bytes). As kern_sigaction: act is read first (EFAULT), sig must be 1..128, KILL and
+ * STOP take only SIG_DFL; oact is the old setting, written after the change. Each flag
+ * is kept as a set of signals in sigacts (ps_sigonstack, ps_sigintr for the lack of
+ * SA_RESTART, ...), SIGCHLD's SA_NOCLDSTOP/SA_NOCLDWAIT in ps_flag. Ignoring a signal
+ * (SIG_IGN, or SIG_DFL of a default-ignored one) discards it where it is pending.
  */
 export function* sys_sigaction(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
   const [sig, actp, oactp] = args;
   const p = lp.lwp_proc;
-  let act: { handler: number; flags: number } | null = null;
+  let act: { handler: number; flags: number; mask: bigint } | null = null;
   if (actp !== 0) {
     const raw = k.copyin(p, actp, 24);
     if (!raw) return EFAULT;
     const dv = new DataView(raw.buffer, raw.byteOffset, 24);
-    act = { handler: dv.getUint32(0, true), flags: dv.getInt32(4, true) };
+    act = { handler: dv.getUint32(0, true), flags: dv.getInt32(4, true), mask: sigsetRead(dv, 8) };
   }
-  if (sig <= 0 || sig > NSIG) return EINVAL;
-  const ps = p.p_sigacts!;
+  if (sig <= 0 || sig > _SIG_MAXSIG) return EINVAL;
+  const ps = p.p_sigacts!, m = sigmask(sig);
   const o = new Uint8Array(24);
   {
     const dv = new DataView(o.buffer);
     dv.setUint32(0, ps.ps_sigact[sig], true);
+    sigsetWrite(dv, 8, ps.ps_catchmask[sig]);
     let flags = 0;
-    if ((ps.ps_sigintr & sigmask(sig)) === 0n) flags |= SA_RESTART;
+    if (ps.ps_sigonstack & m) flags |= SA_ONSTACK;
+    if ((ps.ps_sigintr & m) === 0n) flags |= SA_RESTART;
+    if (ps.ps_sigreset & m) flags |= SA_RESETHAND;
+    if (ps.ps_signodefer & m) flags |= SA_NODEFER;
+    if (ps.ps_siginfo & m) flags |= SA_SIGINFO;
     if (sig === SIGCHLD && (ps.ps_flag & PS_NOCLDSTOP)) flags |= SA_NOCLDSTOP;
     if (sig === SIGCHLD && (ps.ps_flag & PS_NOCLDWAIT)) flags |= SA_NOCLDWAIT;
     dv.setInt32(4, flags, true);
@@ -148,10 +218,15 @@ export function* sys_sigaction(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg)
   if (act) {
     /* KILL and STOP cannot be caught. */
     if ((sig === SIGKILL || sig === SIGSTOP) && act.handler !== SIG_DFL) return EINVAL;
-    if (act.handler !== SIG_DFL && act.handler !== SIG_IGN) return EINVAL; // catching is not modeled
+    ps.ps_catchmask[sig] = SIG_CANTMASK(act.mask);
+    // SA_SIGINFO's sa_sigaction shares the handler's word.
     ps.ps_sigact[sig] = act.handler;
-    if (!(act.flags & SA_RESTART)) ps.ps_sigintr |= sigmask(sig);
-    else ps.ps_sigintr &= ~sigmask(sig);
+    const flag = (set: bigint, on: number): bigint => (on ? set | m : set & ~m);
+    ps.ps_siginfo = flag(ps.ps_siginfo, act.flags & SA_SIGINFO);
+    ps.ps_sigintr = flag(ps.ps_sigintr, ~act.flags & SA_RESTART);
+    ps.ps_sigonstack = flag(ps.ps_sigonstack, act.flags & SA_ONSTACK);
+    ps.ps_sigreset = flag(ps.ps_sigreset, act.flags & SA_RESETHAND);
+    ps.ps_signodefer = flag(ps.ps_signodefer, act.flags & SA_NODEFER);
     if (sig === SIGCHLD) {
       if (act.flags & SA_NOCLDSTOP) ps.ps_flag |= PS_NOCLDSTOP;
       else ps.ps_flag &= ~PS_NOCLDSTOP;
@@ -161,20 +236,22 @@ export function* sys_sigaction(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg)
     }
     if (act.handler === SIG_IGN || (sigprop_ignore(sig) && act.handler === SIG_DFL)) {
       /* never to be seen again: off the process's and every LWP's pending set */
-      p.p_siglist &= ~sigmask(sig);
-      for (const t of k.lwpsOf(p)) t.lwp_siglist &= ~sigmask(sig);
-      if (sig !== SIGCONT) ps.ps_sigignore |= sigmask(sig); /* easier in ksignal */
+      p.p_siglist &= ~m;
+      for (const t of k.lwpsOf(p)) t.lwp_siglist &= ~m;
+      if (sig !== SIGCONT) ps.ps_sigignore |= m; /* easier in ksignal */
+      ps.ps_sigcatch &= ~m;
     } else {
-      ps.ps_sigignore &= ~sigmask(sig);
+      ps.ps_sigignore &= ~m;
+      if (act.handler === SIG_DFL) ps.ps_sigcatch &= ~m;
+      else ps.ps_sigcatch |= m;
     }
   }
   if (oactp !== 0) return k.copyout(p, oactp, o);
   return 0;
 }
 
-function wordsToBytes(w: number[]): Uint8Array {
-  const b = new Uint8Array(w.length * 4);
-  const dv = new DataView(b.buffer);
-  w.forEach((v, i) => dv.setUint32(i * 4, v >>> 0, true));
+function sigsetBytes(s: bigint): Uint8Array {
+  const b = new Uint8Array(SIGSET_BYTES);
+  sigsetWrite(new DataView(b.buffer), 0, s);
   return b;
 }

@@ -17,20 +17,21 @@ import { Proc, Lwp, Thread, type KGen, type KRest } from "./proc.js";
 import { List } from "./queue.js";
 import { IntMap } from "./intmap.js";
 import { Ucred } from "./ucred.js";
-import { Sigacts, pendingUnmasked } from "./signal.js";
+import { Sigacts, pendingUnmasked, trapsignal } from "./signal.js";
+import { itimer_charge, itimer_cycles_left } from "./kern_time.js";
 import { fdinit_bootstrap } from "./filedesc.js";
 import { vmspace_alloc, inStackRegion, vm_page_count_severe, vm_waitpfault } from "./vm.js";
 import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
 import { kern_wait, type WaitResult } from "./wait.js";
-import { exit1 } from "./exit.js";
 import { syscall2, syscall_start, syscall_return } from "./syscall.js";
 import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
-  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, W_EXITCODE, SIGSEGV, SIGBUS, SIGILL,
+  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL,
   SIGFPE, PAGE_SIZE,
 } from "./param.js";
 import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
+import { TF_ERR, TF_XFLAGS } from "../../assembly/i386.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
@@ -38,6 +39,9 @@ import type { Vnode } from "./vfs.js";
 
 /** The tick the machine is at when the constructor returns: boot is over. */
 export const BOOT_TICKS = 1;
+
+// Trap numbers (trap.h) and the code a divide error's SIGFPE carries (FPE_INTDIV).
+const T_PRIVINFLT = 1, T_PROTFLT = 9, T_PAGEFLT = 12, FPE_INTDIV = 2;
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
 export interface SysMsg { fds: [number, number] }
@@ -82,6 +86,15 @@ export class Kernel {
   }
   /** True while run() is dispatching: kernel work is charged to the CPU running it. */
   running = false;
+  /**
+   * The LWP whose kernel path is running (curthread's lwp), null outside one: lwpsignal
+   * prefers it for a signal to its own process.
+   */
+  curlwp: Lwp | null = null;
+  /** Cycles the dispatched LWP has used of its slice when its kernel path started (nanouptime). */
+  sliceUsed = 0;
+  /** The last nanouptime given out: the clock never goes back. */
+  lastUptimeNs = 0;
   /** panicstr: set once the kernel has panicked; the machine runs no more. */
   panicked: string | null = null;
   private readonly nthreadsChans = new WeakMap<Proc, object>();
@@ -203,17 +216,22 @@ export class Kernel {
    * mode runs its program until it traps, sleeps or the slice ends.
    */
   dispatch(lp: Lwp, cpu: VirtualCpu, slice: number): number {
-    const cost = this.tun.cost;
+    const cost = this.tun.cost, p = lp.lwp_proc, thr = lp.lwp_thread;
     let used = 0;
     if (lp.mode === "new") {
       this.switchin(lp);
       used += cost.switch;
+      this.chargeSystem(lp, cost.switch);
     }
     while (used < slice) {
       if (lp.mode === "kernel") {
+        this.sliceUsed = used;
         const finished = this.resume(lp);
         this.events.deliver(); // the syscall or trap returned or slept: its events go out
-        used += this.takeCharge();
+        const c = this.takeCharge();
+        used += c;
+        if (c !== 0) this.chargeSystem(lp, c);
+        if (!finished) lp.lwp_ru.ru_nvcsw++; // it slept: a voluntary switch
         if (!finished || this.exited(lp)) return used; // asleep, or gone
         if (this.events.failed) break; // a listener threw: the run stops here
         continue;
@@ -226,10 +244,15 @@ export class Kernel {
       // (The raw exports, as core.runCode would call them: the dispatcher's td and pmap
       // are live, and cpu_run checks them again itself.)
       const resolveCow = !this.events.wants("fault");
-      const td = lp.td, pm = lp.lwp_proc.p_vmspace!.vm_pmap, x = this.core.x;
-      const stop = resolveCow ? x.cpu_run_cow(td, pm, slice - used) : x.cpu_run(td, pm, slice - used);
+      const td = lp.td, pm = p.p_vmspace!.vm_pmap, x = this.core.x;
+      // A CPU-time itimer's expiry ends the run, so its signal comes at the right cycle.
+      const budget = p.p_itimers === null ? slice - used : Math.min(slice - used, itimer_cycles_left(this, p));
+      const stop = resolveCow ? x.cpu_run_cow(td, pm, budget) : x.cpu_run(td, pm, budget);
       if (stop < STOP.syscall || stop > STOP.divide) throw new KernelPanic(`cpu_run failed: ${stop}`);
-      used += this.core.runRetired();
+      const retired = this.core.runRetired();
+      used += retired;
+      thr.td_ucycles += retired;
+      if (p.p_itimers !== null) itimer_charge(this, p, retired, true);
       if (resolveCow) {
         const n = this.core.runCowFaults();
         if (n !== 0) {
@@ -237,6 +260,7 @@ export class Kernel {
           const gd = this.cpus[lp.cpu].gd_cnt;
           gd.v_cow_faults += n;
           gd.v_cow_optim += this.core.runCowKept();
+          lp.lwp_ru.ru_minflt += n;
         }
       }
       switch (stop) {
@@ -244,35 +268,65 @@ export class Kernel {
           break;
         case STOP.syscall:
           used += cost.syscall;
+          this.chargeSystem(lp, cost.syscall);
+          this.sliceUsed = used;
           syscall2(this, lp);
           break;
         case STOP.fault: {
           cpu.gd_cnt.v_trap++;
-          const faultErr = this.core.faultErr();
-          const outcome = this.userFault(lp, this.core.faultVa(), faultErr);
+          const faultErr = this.core.faultErr(), faultVa = this.core.faultVa();
+          const outcome = this.userFault(lp, faultVa, faultErr);
           this.events.deliver();
           switch (outcome) {
-            case "resolved": break;
+            case "resolved": lp.lwp_ru.ru_minflt++; break;
             case "nomem": this.enterKernel(lp, vm_waitpfault(this, lp)); break;
-            case "signal":
-              // trap_pfault: a protection failure is SIGBUS, an unmapped address SIGSEGV.
-              this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, (faultErr & 1) ? SIGBUS : SIGSEGV)));
+            case "signal": {
+              // trap_pfault: a protection failure is SIGBUS, an unmapped address SIGSEGV;
+              // the fault address goes in tf_err, the error code in tf_xflags.
+              const tf = this.core.tfAddr(td);
+              this.core.setWord(tf + TF_ERR, faultVa | 0);
+              this.core.setWord(tf + TF_XFLAGS, faultErr | 0);
+              used += this.trapSignal(lp, (faultErr & 1) ? SIGBUS : SIGSEGV, T_PAGEFLT);
+            }
           }
           break;
         }
-        case STOP.illegal:
-          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGILL)));
+        case STOP.illegal: // #UD and int n: T_PRIVINFLT
+          used += this.trapSignal(lp, SIGILL, T_PRIVINFLT);
           break;
         case STOP.halt: // hlt at CPL 3 is a protection fault: T_PROTFLT gives SIGBUS
-          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGBUS)));
+          used += this.trapSignal(lp, SIGBUS, T_PROTFLT);
           break;
         case STOP.divide:
-          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGFPE)));
+          used += this.trapSignal(lp, SIGFPE, FPE_INTDIV);
           break;
       }
     }
-    if (lp.mode === "user" || lp.mode === "kernel") setrunqueue(this, lp);
+    if (lp.mode === "user" || lp.mode === "kernel") {
+      if (used >= slice) lp.lwp_ru.ru_nivcsw++; // the slice ran out: an involuntary switch
+      setrunqueue(this, lp);
+    }
     return used;
+  }
+
+  /**
+   * trap(): a user trap that raises a signal (trapsignal: delivered at once if caught, else
+   * posted, and then taken at userret). It costs a syscall entry's cycles, so a trap that
+   * repeats forever (a masked SIGSEGV refaults) still uses up the slice. Returns the cost.
+   */
+  private trapSignal(lp: Lwp, sig: number, code: number): number {
+    const rest = trapsignal(this, lp, sig, code);
+    if (rest) this.enterKernel(lp, rest);
+    const c = this.tun.cost.syscall;
+    this.chargeSystem(lp, c);
+    return c;
+  }
+
+  /** Kernel cycles spent for lp: its system time, and ITIMER_PROF runs down. */
+  private chargeSystem(lp: Lwp, cycles: number): void {
+    lp.lwp_thread.td_scycles += cycles;
+    const p = lp.lwp_proc;
+    if (p.p_itimers !== null) itimer_charge(this, p, cycles, false);
   }
 
   /**
@@ -325,15 +379,18 @@ export class Kernel {
    * followed by the syscall's return (syscall.ts), which may leave userret's path to run.
    */
   resume(lp: Lwp): boolean {
+    const prev = this.curlwp;
+    this.curlwp = lp;
     if (lp.kgen === null && lp.sys !== null) syscall_start(this, lp);
     while (lp.kgen !== null) {
       const r = lp.kgen.next(lp.wakeResult);
       lp.wakeResult = 0;
-      if (!r.done) return false;
+      if (!r.done) { this.curlwp = prev; return false; }
       lp.kgen = null;
       if (lp.sys !== null) syscall_return(this, lp, r.value as number);
     }
     if (lp.mode === "kernel") lp.mode = "user";
+    this.curlwp = prev;
     return true;
   }
 

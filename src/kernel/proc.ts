@@ -15,6 +15,8 @@ import { SIDL } from "./param.js";
 import type { Callout } from "./clock.js";
 import type { Spinlock } from "./lock.js";
 import type { SyscallCtx } from "./syscall.js";
+import { Rusage } from "./kern_rusage.js";
+import type { Itimers } from "./kern_time.js";
 
 /** The generator a thread runs while it is in the kernel; it yields when it sleeps. */
 export type KGen<T = number> = Generator<SleepMark, T, number>;
@@ -47,6 +49,12 @@ export class Thread {
   td_lwp: Lwp | null = null;
   td_proc: Proc | null = null;
   td_comm = "";
+  /**
+   * Cycles charged in user and in system mode (forklab counts cycles of the cost model
+   * where DragonFly counts td_uticks/td_sticks microseconds per statclock tick).
+   */
+  td_ucycles = 0;
+  td_scycles = 0;
   constructor(readonly td: number) {}
 }
 
@@ -69,6 +77,11 @@ export class Lwp {
   lwp_cpbase = 0;
   lwp_estcpu = 0;
   lwp_origcpu = 0;
+  /** The trap signal and its code kept for postsig (trapsignal of a masked signal). */
+  lwp_sig = 0;
+  lwp_code = 0;
+  /** This LWP's counters (faults, context switches, signals); times are on its thread. */
+  lwp_ru = new Rusage();
   // The copy region (lwp_startcopy .. lwp_endcopy): lwp_fork bcopy's it from the parent.
   lwp_cpumask = -1;
   lwp_siglist: Sigset = 0n;       // pending on this LWP: inherited at rev 1.76
@@ -150,7 +163,12 @@ export class Proc {
   p_klist: ((hint: number) => void)[] = [];
   p_oppid = 0;
   p_vkernel: object | null = null;
-  p_ru = { forks: 0 };
+  /** Exited LWPs' totals; at exit, the whole process's final figure (kern_rusage.ts). */
+  p_ru = new Rusage();
+  /** The reaped children's p_ru, summed (RUSAGE_CHILDREN). */
+  p_cru = new Rusage();
+  /** p_realtimer, p_timer[VIRTUAL, PROF] and p_ithandle: made at the first setitimer. */
+  p_itimers: Itimers | null = null;
   // The startcopy region (p_comm .. p_args): fork1 bcopy's it from the parent.
   p_comm = "";
   p_lock = 0;                  // PHOLD count: inside the copy region at rev 1.76

@@ -15,6 +15,13 @@ import {
   sys_read, sys_write, sys_open, sys_close, sys_lseek, sys_dup, sys_dup2, sys_umask,
 } from "./kern_descrip.js";
 import { sys_getrlimit, sys_setrlimit } from "./kern_resource.js";
+// Signals, time and accounting.
+import { sys_sigsuspend, sys_sigaltstack } from "./kern_sig.js";
+import { sys_sigreturn } from "./sendsig.js";
+import {
+  sys_gettimeofday, sys_clock_gettime, sys_clock_getres, sys_nanosleep, sys_setitimer, sys_getitimer,
+} from "./kern_time.js";
+import { sys_getrusage } from "./kern_rusage.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -41,6 +48,9 @@ export const SYS = {
   umask: 60, vfork: 66, getpgrp: 81, setpgid: 82, dup2: 90, setsid: 147, getrlimit: 194,
   setrlimit: 195, lseek: 199, rfork: 251, sigprocmask: 340, sigaction: 342, sigpending: 343,
   extexit: 494, lwp_create: 495, lwp_gettid: 496,
+  // Signals, time and accounting.
+  sigaltstack: 53, setitimer: 83, getitimer: 86, gettimeofday: 116, getrusage: 117, clock_gettime: 232,
+  clock_getres: 234, nanosleep: 240, sigsuspend: 341, sigreturn: 344,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -95,6 +105,17 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["extexit", "int how, int status, void *addr", sys_extexit],
   ["lwp_create", "struct lwp_params *params", sys_lwp_create],
   ["lwp_gettid", "", sys_lwp_gettid],
+  // Signals, time and accounting.
+  ["sigaltstack", "stack_t *ss, stack_t *oss", sys_sigaltstack],
+  ["setitimer", "u_int which, struct itimerval *itv, struct itimerval *oitv", sys_setitimer],
+  ["getitimer", "u_int which, struct itimerval *itv", sys_getitimer],
+  ["gettimeofday", "struct timeval *tp, struct timezone *tzp", sys_gettimeofday],
+  ["getrusage", "int who, struct rusage *rusage", sys_getrusage],
+  ["clock_gettime", "clockid_t clock_id, struct timespec *tp", sys_clock_gettime],
+  ["clock_getres", "clockid_t clock_id, struct timespec *tp", sys_clock_getres],
+  ["nanosleep", "const struct timespec *rqtp, struct timespec *rmtp", sys_nanosleep],
+  ["sigsuspend", "const sigset_t *sigmask", sys_sigsuspend],
+  ["sigreturn", "ucontext_t *sigcntxp", sys_sigreturn],
 ];
 
 export const sysent: (Sysent | undefined)[] = [];

@@ -1,10 +1,8 @@
-// The way back to user mode (userret): deliver what is pending, which for a default
-// action may end the process here.
+// The way back to user mode (userret): while an unmasked signal is pending, postsig acts
+// on it: a handler's frame is built (sendsig), a default action may end the process here.
 import type { Kernel } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
-import { takeSignal, pendingUnmasked } from "./signal.js";
-import { exit1 } from "./exit.js";
-import { W_EXITCODE } from "./param.js";
+import { issignal, postsig, pendingUnmasked } from "./signal.js";
 
 /**
  * userret's usual case without a generator: nothing pending, so the LWP just returns to
@@ -16,11 +14,14 @@ export function userret_fast(lp: Lwp): boolean {
   return true;
 }
 
+/**
+ * userret: `while ((sig = CURSIG(lp)) != 0) postsig(sig);` Several caught signals build
+ * nested frames, the last one's handler running first.
+ */
 export function* userret(k: Kernel, lp: Lwp): KGen<void> {
-  const t = takeSignal(lp);
-  if (t) {
-    yield* exit1(k, lp, W_EXITCODE(0, t.sig));
-    return;
+  for (let sig = issignal(lp); sig !== 0; sig = issignal(lp)) {
+    const rest = postsig(k, lp, sig);
+    if (rest) { yield* rest; return; }
   }
   lp.mode = "user";
 }

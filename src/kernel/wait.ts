@@ -13,8 +13,10 @@ import { chgproccnt } from "./resource.js";
 import { proc_remove_zombie } from "./kern_proc.js";
 import { lwp_dispose } from "./exit.js";
 import { vmspace_exitfree } from "./vm.js";
+import type { Rusage } from "./kern_rusage.js";
 
-export interface WaitResult { pid: number; status: number }
+/** What kern_wait reaped: the pid, its status and, when asked for, its rusage. */
+export interface WaitResult { pid: number; status: number; rusage?: Rusage }
 
 export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res: WaitResult): KGen<number> {
   const q = lp.lwp_proc;
@@ -54,8 +56,9 @@ function* reap(k: Kernel, lp: Lwp, q: Proc, p: Proc, res: WaitResult): KGen<void
   while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap3", k.clock.hz);
   res.pid = p.p_pid;
   res.status = p.p_xstat;
+  res.rusage = p.p_ru;
   p.p_xstat = 0;
-  q.p_ru.forks += p.p_ru.forks;
+  q.p_cru.add(p.p_ru);
   chgproccnt(p.p_ucred!.cr_ruidinfo, -1, 0);
   crfree(k.uids, p.p_ucred!);
   p.p_ucred = null;
@@ -81,7 +84,7 @@ export function* sys_wait4(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGe
     if (e) return e;
   }
   if (res.pid !== 0 && rusagep !== 0) {
-    const e = k.copyout(lp.lwp_proc, rusagep, new Uint8Array(72)); // struct rusage: not accounted
+    const e = k.copyout(lp.lwp_proc, rusagep, res.rusage!.bytes());
     if (e) return e;
   }
   msg.fds[0] = res.pid;

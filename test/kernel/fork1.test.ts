@@ -5,13 +5,13 @@ import { describe, it, expect } from "vitest";
 import { Forklab } from "../../src/index.js";
 import { at_fork, rm_at_fork, type ForklistFn } from "../../src/kernel/fork.js";
 import { PHOLD, PRELE } from "../../src/kernel/proc.js";
-import { SIDL } from "../../src/kernel/param.js";
+import { SIDL, SIGSTOP } from "../../src/kernel/param.js";
 import { wakeup } from "../../src/kernel/synch.js";
 import type { KernelEvent } from "../../src/kernel/events.js";
 import type { Vnode } from "../../src/kernel/vfs.js";
 import {
   RFFDG, RFPROC, RFMEM, RFNOWAIT, RFCFDG, RFTHREAD, RFSIGSHARE, RFLINUXTHPN, RFPGLOCK, RFPPWAIT,
-  FORK_FLAGS, SIGCONT, SIGCHLD, SIGUSR1, SIGUSR2, SIG_IGN, SIG_DFL, PSL_C, AFORK, NOTE_FORK, RLIMIT_NPROC,
+  FORK_FLAGS, SIGCHLD, SIGUSR1, SIGUSR2, SIG_IGN, SIG_DFL, PSL_C, AFORK, NOTE_FORK, RLIMIT_NPROC,
   O_RDWR, O_CREAT, WNOHANG, WLINUXCLONE, ERRNO,
   ok, errnoOf, fork, rfork, kproc, klwp, cstr, snapshot, lwpParams, done,
 } from "./fork-helpers.js";
@@ -227,7 +227,8 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     expect(fl.syscall(a, "fork")).toEqual({ done: false, wmesg: "fork" });
     expect(lk.sharecount).toBe(1);
     // b signals the group: killpg wants the lock exclusive and waits for the sharer.
-    expect(fl.syscall(b, "kill", [0, SIGCONT])).toEqual({ done: false, wmesg: "pgwt" });
+    // (SIGSTOP: it stays pending; forklab consumes it at userret without stopping.)
+    expect(fl.syscall(b, "kill", [0, SIGSTOP])).toEqual({ done: false, wmesg: "pgwt" });
     expect(lk.wantexcl).toBe(true);
     // c forks: its shared request queues behind b's (it does not slip in before the signal).
     const forks: number[] = [];
@@ -236,7 +237,7 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     fl.run({ ticks: 60 });
     expect(done(fl.result(a)).errno).toBe("EAGAIN");
     expect(done(fl.result(b)).errno).toBe("");
-    // b's SIGCONT reached c before c's fork could proceed: CURSIGNB -> ERESTART, no child.
+    // b's SIGSTOP reached c before c's fork could proceed: CURSIGNB -> ERESTART, no child.
     expect(done(fl.result(c))).toMatchObject({ error: -1, errno: "ERESTART" });
     expect(forks).toEqual([]);
     expect([lk.sharecount, lk.exclusivecount, lk.wantexcl]).toEqual([0, 0, false]);
@@ -252,20 +253,21 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     const forks: number[] = [];
     fl.on("fork", (e) => forks.push(e.child));
     fl.kernel.core.x.tf_set(klwp(fl, p).td, 60 /* TF_EIP */, 0x2002);
-    // SIGCONT is ignored by default but not discarded at posting: CURSIGNB counts it.
-    fl.signal(p, SIGCONT);
-    expect(kproc(fl, p).p_siglist).not.toBe(0n);
+    // A stop signal is posted (forklab then consumes it at userret without stopping).
+    // (A default SIGCONT to a running process is discarded at posting: signals.test.ts.)
+    fl.signal(p, SIGSTOP);
+    expect(klwp(fl, p).lwp_siglist).not.toBe(0n);
     expect(fl.syscall(p, "fork")).toMatchObject({ done: true, error: -1, errno: "ERESTART" });
     expect(forks).toEqual([]);
     expect(fl.trapframe(p).eip).toBe(0x2000); // ERESTART: the syscall instruction runs again
     expect(lk.sharecount).toBe(0);
     expect(snapshot(fl)).toEqual(before);
-    expect(kproc(fl, p).p_siglist).toBe(0n); // userret took the signal
+    expect(klwp(fl, p).lwp_siglist).toBe(0n); // userret took the signal
     // A masked signal does not count.
     const set = fl.userAlloc(p, 16);
-    fl.writeWord(p, set, 1 << (SIGCONT - 1));
+    fl.writeWord(p, set, 1 << (SIGUSR1 - 1));
     ok(fl, p, "sigprocmask", [1 /* SIG_BLOCK */, set, 0]);
-    fl.signal(p, SIGCONT);
+    fl.signal(p, SIGUSR1);
     const c = fork(fl, p);
     expect(forks).toEqual([c]);
   });
