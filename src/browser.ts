@@ -7,8 +7,11 @@ export type {
   SpawnOptions, SyscallResult, ProcInfo, LwpInfo, Mapping, RunOptions, TrapframeRegisters, SysctlName,
   WritableSysctlName,
 } from "./kernel/api.js";
+// The kernel itself (Forklab.kernel, for those who want its internals); the structures
+// its members reference are internals, not API (typedoc.json lists them).
 export type { Kernel } from "./kernel/kernel.js";
-export type { VmmeterCounters } from "./kernel/vmmeter.js";
+export type { Tunables } from "./kernel/tunables.js";
+export type { Vmmeter, VmmeterCounters } from "./kernel/vmmeter.js";
 export type { KernelOptions } from "./kernel/tunables.js";
 export type { ProgramImage, Segment } from "./kernel/image.js";
 export type { KernelEvent, EventType, EventFields } from "./kernel/events.js";
@@ -16,6 +19,7 @@ export { SYS } from "./kernel/sysent.js";
 export * as param from "./kernel/param.js";
 export * as errno from "./kernel/errno.js";
 export { Core, CoreError, STRATEGIES, STATS, FAULT_FLAG, PCB_FIELDS, TF_FIELDS, STOP_REASONS, i386 } from "./core/index.js";
+export type { RbArena } from "./core/core.js";
 export type {
   Strategy, Translation, PageFault, CoreOptions, StatName, Pcb, Trapframe, StopReason, RunResult, CoreExports, Backend,
 } from "./core/index.js";
