@@ -15,8 +15,8 @@ let buildDirUrl: URL | undefined;
  */
 function buildDir(): URL {
   if (buildDirUrl) return buildDirUrl;
-  for (let up = "../"; up.length <= 4 * 3; up += "../") {
-    const dir = new URL(`${up}build/`, import.meta.url);
+  for (let levels = 1; levels <= 4; levels++) {
+    const dir = new URL(`${"../".repeat(levels)}build/`, import.meta.url);
     if (existsSync(fileURLToPath(new URL("core.wasm", dir)))) return (buildDirUrl = dir);
   }
   throw new Error(`forklab core: build/core.wasm was not found above ${import.meta.url} (run npm run build)`);

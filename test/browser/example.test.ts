@@ -107,7 +107,7 @@ describe("the browser", () => {
     expect(await page.textContent("#error")).toMatch(/ncpus/);
   }, 60_000);
 
-  it("initCore takes the core as a URL, bytes or a compiled module; a Forklab before it is an error", async () => {
+  it("initCore takes the core as a URL, bytes or a compiled module; a Forklab before it is an error; the portable build loads too", async () => {
     const p = await browser.newPage();
     await p.goto(`${base}/package.json`);
     // As source text: vitest would rewrite an import() inside a function passed here.
@@ -124,13 +124,14 @@ describe("the browser", () => {
       const fromModule = new f.Forklab({ maxproc: 77 }).sysctl("kern.maxproc");
       await f.initCore();
       const fromPackage = new f.Forklab().sysctl("kern.nprocs");
-      return { before, missing, junk, fromBytes, fromModule, fromPackage };
+      const portable = (await f.Core.createPortable()).backend;
+      return { before, missing, junk, fromBytes, fromModule, fromPackage, portable };
     })()`);
     await p.close();
     expect(out).toEqual({
       before: "CoreError: the Wasm core is not loaded: in a browser, await initCore() before creating a Forklab or Core",
       missing: expect.stringMatching(/nope\.wasm failed with HTTP status 404/),
-      junk: "CompileError", fromBytes: 532, fromModule: 77, fromPackage: 2,
+      junk: "CompileError", fromBytes: 532, fromModule: 77, fromPackage: 2, portable: "portable",
     });
   }, 60_000);
 
