@@ -1,34 +1,46 @@
-// Loading the core: a fresh WebAssembly instance per core (the module is compiled once),
-// or the portable JavaScript build (one per process: its memory is module state).
-import { readFileSync } from "node:fs";
+// Loading the core in Node: the Wasm module is compiled once, synchronously, from the
+// package's build/core.wasm on first use (or handed in by initCore), and each core is a
+// fresh instance of it; or the portable JavaScript build (one per process).
+// Browsers get load-browser.ts in this module's place (scripts/build.mjs, dist/browser/).
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Backend, CoreExports } from "./exports.js";
+import type { Backend } from "./exports.js";
+import { compileSource, coreModule, setCoreModule, instantiate, importPortable, type CoreSource } from "./instantiate.js";
 
-// From src/core/ the build folder is ../../build/; compiled to dist/src/core/ it is one
-// level further up (the CLI, bin/forklab.js, runs the compiled form).
-const buildDir = new URL(/\/dist\/src\/core\/[^/]*$/.test(import.meta.url) ? "../../../build/" : "../../build/", import.meta.url);
-let wasmModule: WebAssembly.Module | undefined;
+let buildDirUrl: URL | undefined;
 
-function abort(): never {
-  throw new Error("forklab core: abort (an internal assertion failed)");
+/**
+ * The package's build/ folder, found by walking up from this module: it sits at
+ * src/core/ in the sources, dist/src/core/ in the ESM build, dist/cjs/ in the CommonJS one.
+ */
+function buildDir(): URL {
+  if (buildDirUrl) return buildDirUrl;
+  for (let levels = 1; levels <= 4; levels++) {
+    const dir = new URL(`${"../".repeat(levels)}build/`, import.meta.url);
+    if (existsSync(fileURLToPath(new URL("core.wasm", dir)))) return (buildDirUrl = dir);
+  }
+  throw new Error(`forklab core: build/core.wasm was not found above ${import.meta.url} (run npm run build)`);
 }
 
 /** A new Wasm instance of the release core. */
-export function loadWasm(file = "core.wasm"): Backend {
-  wasmModule ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL(file, buildDir))));
-  const instance = new WebAssembly.Instance(wasmModule, { env: { abort } });
-  const exports = instance.exports as unknown as CoreExports & { memory: WebAssembly.Memory };
-  return { name: "wasm", exports, buffer: () => exports.memory.buffer };
+export function loadWasm(): Backend {
+  return instantiate(coreModule() ?? setCoreModule(new WebAssembly.Module(readFileSync(fileURLToPath(new URL("core.wasm", buildDir()))))));
 }
 
-let portableTaken = false;
+/**
+ * Compiles the Wasm core from `source` for every core made after it (in Node optional:
+ * without it the package's core.wasm is compiled on first use). A file: URL is read from
+ * disk; with no source, the package's own core.wasm is.
+ */
+export async function initCore(source?: CoreSource): Promise<void> {
+  if (source === undefined) source = new URL("core.wasm", buildDir());
+  if ((source instanceof URL || typeof source === "string") && String(source).startsWith("file:")) {
+    source = readFileSync(fileURLToPath(source));
+  }
+  setCoreModule(await compileSource(source));
+}
 
 /** The portable build. Its state is module-level, so only one per process. */
-export async function loadPortable(): Promise<Backend> {
-  if (portableTaken) throw new Error("forklab core: the portable build holds one core per process, and it is in use");
-  const url = new URL("portable/index.js", buildDir).href;
-  const mem = await import(new URL("portable/mem.js", buildDir).href);
-  const exports = (await import(url)) as CoreExports;
-  portableTaken = true;
-  return { name: "portable", exports, buffer: () => mem.memBuffer() };
+export function loadPortable(): Promise<Backend> {
+  return importPortable(buildDir());
 }

@@ -10,6 +10,7 @@ import type { ProgramImage } from "./image.js";
 import { checkImage } from "./image.js";
 import { EVENT_SCHEMA, type KernelEvent, type EventType } from "./events.js";
 import { Vmmeter, type VmmeterCounters } from "./vmmeter.js";
+import type { TF_FIELDS } from "../core/core.js";
 import { fork1, start_forked_proc, type ProcOut } from "./fork.js";
 import { kern_execve, ARG_MAX, utf8Length } from "./exec.js";
 import { syscall2 } from "./syscall.js";
@@ -82,6 +83,16 @@ export interface LwpInfo {
   mode: string; wmesg: string; cpu: number; td: number; kstack: number; flag: number;
   sigmask: bigint; siglist: bigint;
 }
+
+/** An LWP's registers as its i386 trapframe holds them (machine/frame.h; docs/x86.md). */
+export interface TrapframeRegisters extends Record<keyof typeof TF_FIELDS, number> {}
+
+/** The sysctl names Forklab.sysctl reads. */
+export type SysctlName =
+  | "kern.maxproc" | "kern.maxprocperuid" | "kern.nprocs" | "kern.randompid" | "kern.hz" | "hw.ncpu"
+  | `vm.stats.vm.${keyof VmmeterCounters}`;
+/** The sysctl names Forklab.sysctlSet writes. */
+export type WritableSysctlName = "kern.maxproc" | "kern.randompid";
 
 export interface Mapping { va: number; pa: number; pte: number; writable: boolean; cow: boolean; refcount: number }
 
@@ -391,8 +402,8 @@ export class Forklab {
   }
 
   /** The registers of an LWP (its trapframe in the core's memory). */
-  trapframe(target: number | { pid: number; tid?: number }): Record<string, number> {
-    return this.kernel.core.trapframe(this.lwpOf(target).td).toJSON();
+  trapframe(target: number | { pid: number; tid?: number }): TrapframeRegisters {
+    return this.kernel.core.trapframe(this.lwpOf(target).td).toJSON() as TrapframeRegisters;
   }
 
   /** The present user pages of a process's address space. */
@@ -423,7 +434,7 @@ export class Forklab {
   messages(): string[] { return [...this.kernel.log]; }
 
   /** sysctl-style reads: kern.maxproc, kern.maxprocperuid, kern.nprocs, kern.randompid, kern.hz, vm.stats.vm.v_*. */
-  sysctl(name: string): number {
+  sysctl(name: SysctlName): number {
     checkString(ForklabError, "sysctl name", name, 256);
     const k = this.kernel;
     switch (name) {
@@ -441,7 +452,7 @@ export class Forklab {
   }
 
   /** sysctl-style writes: kern.maxproc and kern.randompid. */
-  sysctlSet(name: string, value: number): void {
+  sysctlSet(name: WritableSysctlName, value: number): void {
     checkString(ForklabError, "sysctl name", name, 256);
     const k = this.kernel;
     checkInt(ForklabError, `sysctl ${name}`, value, -0x80000000, 0x7FFFFFFF);

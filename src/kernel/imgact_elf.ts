@@ -9,9 +9,7 @@
 // This is the kernel's image activator (imgact_elf.c's place): every Kernel uses
 // elfImageLoader for execve, and a malformed file fails with ENOEXEC before the calling
 // process is touched (the activator fails before exec_new_vmspace, as in kern_exec.c).
-// loadElfFile(path) reads one from the host's disk for Forklab.spawn.
-import { readFileSync, statSync } from "node:fs";
-import { basename } from "node:path";
+// Reading one from the host's disk (loadElfFile) is Node's alone: src/user/host.ts.
 import type { ProgramImage, Segment } from "./image.js";
 import { VREG, VFS_MAXFILESIZE, type Vnode } from "./vfs.js";
 import { EACCES, ENOEXEC } from "./errno.js";
@@ -189,30 +187,6 @@ export function protOf(flags: number): number {
 function flagString(flags: number): string {
   const s = ((flags & PF_R) ? "R" : "") + ((flags & PF_W) ? "W" : "") + ((flags & PF_X) ? "X" : "");
   return s || "none";
-}
-
-/**
- * Reads an ELF executable from the host's disk; p_comm is the file's base name. Only a
- * regular file of at most MAX_ELF_FILE bytes is read (the largest file forklab's
- * filesystem holds), so a device such as /dev/zero or a huge file is refused up front.
- */
-export function loadElfFile(path: string, name = basename(path)): ProgramImage {
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new Error("not a regular file");
-    if (st.size > MAX_ELF_FILE) throw new Error(`${st.size} bytes is more than the largest program forklab loads (${MAX_ELF_FILE} bytes)`);
-    bytes = readFileSync(path);
-    if (bytes.length > MAX_ELF_FILE) throw new Error(`the file grew past ${MAX_ELF_FILE} bytes while it was read`);
-  } catch (e) {
-    throw new ElfError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return parseElf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), name);
-  } catch (e) {
-    if (e instanceof ElfError) throw new ElfError(`${path}: ${e.message}`);
-    throw e;
-  }
 }
 
 /**

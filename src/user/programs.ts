@@ -1,16 +1,16 @@
 // The bundled i386 programs: GNU as sources in programs/*.S, built by
 // scripts/build-programs.sh into programs/bin/<name> (committed). docs/programs.md says
-// what each does and what it should end with.
+// what each does and what it should end with. The library carries them as data
+// (programs.gen.ts, which scripts/build.mjs writes from programs/bin), so nothing here
+// reads a file and browsers get them too; host.ts has their paths on disk, for Node.
 //
 //   bundledProgram(name)   the parsed image, for Forklab.spawn({ image })
 //   installBundled(fl)     the ELF loader plus /bin/<name> for every program (and /tmp),
 //                          so that execve finds them (vfork-exec runs /bin/true)
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ProgramImage } from "../kernel/image.js";
 import type { Forklab } from "../kernel/api.js";
 import { parseElf } from "../kernel/imgact_elf.js";
+import { PROGRAM_FILES } from "./programs.gen.js";
 
 /** Every bundled program with a one-line description. */
 export const BUNDLED_PROGRAMS = {
@@ -33,35 +33,10 @@ export function isBundled(name: string): name is BundledName {
   return Object.prototype.hasOwnProperty.call(BUNDLED_PROGRAMS, name);
 }
 
-let binDir: string | null = null;
-
-/**
- * programs/bin of the package: found by walking up from this module, which sits at
- * src/user/ in the sources and at dist/src/user/ in the build.
- */
-export function bundledBinDir(): string {
-  if (binDir) return binDir;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const cand = join(dir, "programs", "bin");
-    if (existsSync(join(cand, "true"))) return (binDir = cand);
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`the bundled programs (programs/bin) were not found above ${dirname(fileURLToPath(import.meta.url))}`);
-}
-
-function checkName(name: string): asserts name is BundledName {
+export function checkName(name: string): asserts name is BundledName {
   if (typeof name !== "string" || !isBundled(name)) {
     throw new Error(`no bundled program ${JSON.stringify(name)}; there are: ${Object.keys(BUNDLED_PROGRAMS).join(", ")}`);
   }
-}
-
-/** The path of a bundled program's ELF file on the host. */
-export function bundledProgramPath(name: string): string {
-  checkName(name);
-  return join(bundledBinDir(), name);
 }
 
 const bytesCache = new Map<string, Uint8Array>();
@@ -72,8 +47,8 @@ export function bundledProgramBytes(name: string): Uint8Array {
   checkName(name);
   let b = bytesCache.get(name);
   if (!b) {
-    const buf = readFileSync(bundledProgramPath(name));
-    b = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    const bin = atob(PROGRAM_FILES[name]);
+    b = Uint8Array.from(bin, (c) => c.charCodeAt(0));
     bytesCache.set(name, b);
   }
   return b;

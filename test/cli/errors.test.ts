@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "./helpers.js";
-import { bundledProgramPath } from "../../src/user/programs.js";
+import { bundledProgramPath } from "../../src/user/host.js";
 import { version } from "../../src/cli/main.js";
 
 describe("usage errors: exit 2", () => {

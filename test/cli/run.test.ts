@@ -2,7 +2,7 @@
 // are ordinary static i386 executables), its exit status, events and counters.
 import { describe, it, expect } from "vitest";
 import { cli, cliJson, expectSameNumbers } from "./helpers.js";
-import { bundledProgramPath } from "../../src/user/programs.js";
+import { bundledProgramPath } from "../../src/user/host.js";
 import type { RunReport } from "../../src/workloads/run.js";
 
 describe("forklab run", () => {

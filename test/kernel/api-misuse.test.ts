@@ -103,7 +103,7 @@ function calls(): Call[] {
     add(`sysctl(${String(name)})`, (m) => m.fl.sysctl(any(name)));
     add(`sysctlSet(${String(name)}, 1)`, (m) => m.fl.sysctlSet(any(name), 1));
   }
-  add("sysctlSet(kern.nprocs) (read-only)", (m) => m.fl.sysctlSet("kern.nprocs", 5));
+  add("sysctlSet(kern.nprocs) (read-only)", (m) => m.fl.sysctlSet("kern.nprocs" as never, 5));
   add("sysctlSet(kern.maxproc, 0)", (m) => m.fl.sysctlSet("kern.maxproc", 0));
   for (const t of ["nosuch", "toString", 12, null]) add(`on(${String(t)})`, (m) => m.fl.on(any(t), () => {}));
   for (const f of [null, "f", 12, {}]) add(`on(fork, ${String(f)})`, (m) => m.fl.on("fork", any(f)));

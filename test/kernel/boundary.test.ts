@@ -2,7 +2,8 @@
 // nothing. Each case is the kernel's answer to something that used to throw in the host.
 import { describe, it, expect } from "vitest";
 import { Forklab, ForklabError, CoreError, Core, bundledProgram } from "../../src/index.js";
-import { loadElfFile, ElfError } from "../../src/kernel/imgact_elf.js";
+import { ElfError } from "../../src/kernel/imgact_elf.js";
+import { loadElfFile } from "../../src/user/host.js";
 import { sysent, convertArgs } from "../../src/kernel/sysent.js";
 import { ARG_MAX } from "../../src/kernel/exec.js";
 import { newLab, sys, ok, program, exitCode, TEXT } from "./helpers.js";

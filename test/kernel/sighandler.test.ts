@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Forklab, ProgramImage, KernelEvent } from "../../src/index.js";
-import { loadElfFile } from "../../src/kernel/imgact_elf.js";
+import { loadElfFile } from "../../src/user/host.js";
 import { newLab, sigbit } from "./helpers.js";
 import { SIGALRM, SIGUSR1, SIGUSR2 } from "../../src/kernel/param.js";
 import { EINTR } from "../../src/kernel/errno.js";

@@ -10,7 +10,7 @@ function newest(dir: string): number {
 
 export default function setup(): void {
   const wasm = "build/core.wasm";
-  const stale = !existsSync(wasm) || !existsSync("build/portable/index.js")
-    || Math.max(newest("assembly"), newest("portable")) > statSync(wasm).mtimeMs;
+  const stale = !existsSync(wasm) || !existsSync("build/portable/index.js") || !existsSync("src/user/programs.gen.ts")
+    || Math.max(newest("assembly"), newest("portable"), newest("programs/bin")) > statSync(wasm).mtimeMs;
   if (stale) execFileSync(process.execPath, ["scripts/build.mjs", "core"], { stdio: "inherit" });
 }

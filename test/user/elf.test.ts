@@ -5,11 +5,12 @@ import { describe, it, expect } from "vitest";
 import { Forklab } from "../../src/index.js";
 import type { ProgramImage } from "../../src/index.js";
 import {
-  parseElf, readHeaders, loadElfFile, elfImageLoader, ElfError, protOf, ELF, SEGMENT_LIMIT,
+  parseElf, readHeaders, elfImageLoader, ElfError, protOf, ELF, SEGMENT_LIMIT,
 } from "../../src/kernel/imgact_elf.js";
 import {
-  BUNDLED_PROGRAMS, bundledProgram, bundledProgramBytes, bundledProgramPath, installBundled,
+  BUNDLED_PROGRAMS, bundledProgram, bundledProgramBytes, installBundled,
 } from "../../src/user/programs.js";
+import { loadElfFile, bundledProgramPath } from "../../src/user/host.js";
 import { ENOEXEC, EACCES } from "../../src/kernel/errno.js";
 import { P_EXEC } from "../../src/kernel/param.js";
 

@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUNDLED_PROGRAMS, bundledBinDir } from "../../src/user/programs.js";
+import { BUNDLED_PROGRAMS } from "../../src/user/programs.js";
+import { bundledBinDir } from "../../src/user/host.js";
 
 const root = join(bundledBinDir(), "..", "..");
 const srcDir = join(root, "programs");
