@@ -66,6 +66,8 @@ int main(void)
 	pid = fork();
 	if (pid == 0) {
 		char c;
+		close(down[1]);
+		close(up[0]);
 		while (read(down[0], &c, 1) == 1) {
 			c++;
 			write(up[1], &c, 1);

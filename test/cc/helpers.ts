@@ -79,15 +79,19 @@ export interface ForklabRun {
   signal: number | null;
   /** What the program wrote to its stdout and stderr (one file, as on a console). */
   output: string;
+  /** When the interpreter refused an instruction (SIGILL): where, and its first bytes. */
+  illegal: { eip: number; bytes: string } | null;
 }
 
+const SIGILL = 4;
 let redirector: Uint8Array | null = null;
 
 /**
  * Runs a compiled program on forklab (uid 1000) with its stdout and stderr sent to a
  * regular file (/tmp/out) by a small launcher (fixtures/redirect.c: open, dup2, execv), so
  * the output can be read back whether or not the kernel has a console; the file is not a
- * tty, so stdio buffers fully, as with a pipe under qemu.
+ * tty, so stdio buffers fully, as with a pipe under qemu. A program the interpreter
+ * stops with SIGILL reports the instruction's address and bytes.
  */
 export function runForklab(bytes: Uint8Array, args: string[] = [], opts: { seconds?: number; uid?: number } = {}): ForklabRun {
   redirector ??= compile([join(FIXTURES, "redirect.c")], ["-O2"], "redirect").bytes;
@@ -97,20 +101,47 @@ export function runForklab(bytes: Uint8Array, args: string[] = [], opts: { secon
   const image = parseElf(redirector, "redirect");
   const p = fl.spawn({ image, argv: ["redirect", "/tmp/out", "/bin/prog", ...args], uid: opts.uid ?? 1000 });
   let status: number | null = p.stat === "SZOMB" ? p.xstat : null;
-  fl.on("exit", (e) => { if (e.pid === p.pid) status = e.status; });
+  let illegal: ForklabRun["illegal"] = null;
+  // The registers are still in the LWP's frame when its exit is announced.
+  const td = p.stat === "SZOMB" ? -1 : fl.lwps(p.pid)[0].td;
+  fl.on("exit", (e) => {
+    if (e.pid !== p.pid) return;
+    status = e.status;
+    if ((e.status & 0x7f) === SIGILL) {
+      const eip = fl.kernel.core.trapframe(td).toJSON().eip;
+      const seg = parseElf(bytes).segments.find((sg) => eip >= sg.vaddr && eip < sg.vaddr + sg.data.length);
+      const at = seg ? seg.data.subarray(eip - seg.vaddr, eip - seg.vaddr + 8) : new Uint8Array(0);
+      illegal = { eip, bytes: Array.from(at, (b) => b.toString(16).padStart(2, "0")).join(" ") };
+    }
+  });
   fl.run({ seconds: opts.seconds ?? 5, until: () => status !== null });
   const vp = fl.kernel.vfs.lookup("/tmp/out");
   const output = typeof vp === "number" ? "" : Buffer.from((vp as Vnode).v_data.subarray(0, (vp as Vnode).v_size)).toString("latin1");
   const st = status as number | null;
-  if (st === null) return { code: null, signal: null, output };
-  return { code: (st & 0x7f) === 0 ? (st >> 8) & 0xff : null, signal: (st & 0x7f) || null, output };
+  if (st === null) return { code: null, signal: null, output, illegal };
+  return { code: (st & 0x7f) === 0 ? (st >> 8) & 0xff : null, signal: (st & 0x7f) || null, output, illegal };
 }
 
-/** The disassembly of a function in an ELF file or object, one instruction a line. */
-export function disassemble(path: string, symbol?: string): string[] {
-  const args = ["-d", "--no-show-raw-insn", "-M", "att"];
-  if (symbol) args.push(`--disassemble=${symbol}`);
-  const r = spawnSync("objdump", [...args, path], { encoding: "utf8" });
+/**
+ * The disassembly of a function in an ELF file, object or archive, one instruction a line;
+ * a call or jump to another function ends in "-> SYMBOL" (whether the assembler resolved
+ * it or left a relocation), and targets within the function lose their addresses.
+ */
+export function disassemble(path: string, symbol: string): string[] {
+  const r = spawnSync("objdump", ["-dr", "--no-show-raw-insn", "-M", "att", `--disassemble=${symbol}`, path], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`objdump failed: ${r.stderr}`);
-  return r.stdout.split("\n").filter((l) => /^\s+[0-9a-f]+:\t/.test(l)).map((l) => l.replace(/^\s+[0-9a-f]+:\t/, "").replace(/\s+/g, " ").trim());
+  const insns: { at: number; text: string }[] = [];
+  const relocs: { at: number; sym: string }[] = [];
+  for (const l of r.stdout.split("\n")) {
+    const reloc = /^\s+([0-9a-f]+): R_386_\w+\s+(\S+)/.exec(l);
+    if (reloc) { relocs.push({ at: parseInt(reloc[1], 16), sym: reloc[2] }); continue; }
+    const insn = /^\s+([0-9a-f]+):\t(.*)$/.exec(l);
+    // A target inside the function loses its address; one in another function is named.
+    if (insn) insns.push({ at: parseInt(insn[1], 16), text: insn[2].replace(/\s+/g, " ").trim().replace(/ [0-9a-f]+ <([^+>]+)(\+0x[0-9a-f]+)?>$/, (_m, sym: string) => (sym === symbol ? "" : ` -> ${sym}`)) });
+  }
+  return insns.map((ins, i) => {
+    const next = i + 1 < insns.length ? insns[i + 1].at : ins.at + 16;
+    const rel = relocs.find((x) => x.at > ins.at && x.at < next);
+    return rel ? `${ins.text} -> ${rel.sym}` : ins.text;
+  });
 }
