@@ -1,5 +1,7 @@
 /* rfork: DragonFly's rfork(2) variants. RFPROC|RFMEM shares the address space (the
-   child's increment shows in the parent); RFPROC|RFFDG copies it (it does not);
+   child's increment shows in the parent); the child gets its own stack through
+   rfork_thread, since it would otherwise run on the parent's stack at the same time as
+   the parent. RFPROC|RFFDG copies the address space (the increment does not show);
    RFPROC|RFCFDG gives the child no descriptors (its write fails with EBADF);
    RFPROC|RFNOWAIT leaves the parent no child to wait for (ECHILD). */
 #include <errno.h>
@@ -9,6 +11,14 @@
 #include <unistd.h>
 
 static volatile int counter;
+static char stack[16384] __attribute__((aligned(16)));
+
+static int increment(void *arg)
+{
+	(void)arg;
+	counter++;
+	return 0;
+}
 
 static int status_of(pid_t pid)
 {
@@ -21,11 +31,7 @@ static int status_of(pid_t pid)
 int main(void)
 {
 	fflush(stdout);
-	pid_t pid = rfork(RFPROC | RFMEM);
-	if (pid == 0) {
-		counter++;
-		_exit(0);
-	}
+	pid_t pid = rfork_thread(RFPROC | RFMEM, stack + sizeof(stack), increment, NULL);
 	status_of(pid);
 	printf("RFPROC|RFMEM: parent sees counter %d\n", counter);
 
@@ -51,6 +57,7 @@ int main(void)
 	printf("RFPROC|RFNOWAIT: waitpid %d, %s\n", (int)w, errno == ECHILD ? "ECHILD" : strerror(errno));
 
 	errno = 0;
-	printf("rfork(RFPPWAIT): %d, %s\n", rfork((int)RFPPWAIT), errno == EINVAL ? "EINVAL" : strerror(errno));
+	int r = rfork((int)RFPPWAIT);
+	printf("rfork(RFPPWAIT): %d, %s\n", r, errno == EINVAL ? "EINVAL" : strerror(errno));
 	return 0;
 }

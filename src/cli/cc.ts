@@ -118,12 +118,13 @@ const REFUSED: [RegExp, string][] = [
   [/^-m(64|x32)$/, "forklab runs i386 programs (-m32)"],
   [/^-(nostdlib|nostartfiles|nodefaultlibs|nostdinc)$/, "forklab cc supplies the start-up code, C library and headers itself"],
   [/^-fsanitize/, "the sanitizers' run-time libraries are not available for forklab"],
+  [/^-pthread$/, "there are no POSIX threads for forklab: use lwp_create(2) (sys/lwp.h)"],
 ];
 
 /**
  * Parses a gcc-style command line: inputs (.c .S .s .o .a), -o FILE, -c, -O*, -g*, -D, -U,
  * -I, -L, -l, -W* (and -Wl,...), -w, -std=, -march=, -mtune=, -f* (code generation),
- * -pedantic*, -v. Throws a UsageError for anything else.
+ * -pedantic*, -s, -pipe, -static (a no-op), -v. Throws a UsageError for anything else.
  */
 export function parseCcArgs(argv: string[]): CcRequest & { verbose: boolean } {
   const args: string[] = [];
@@ -140,6 +141,8 @@ export function parseCcArgs(argv: string[]): CcRequest & { verbose: boolean } {
     if (a.startsWith("-o")) { output = a.slice(2); continue; }
     if (a === "-c") { compileOnly = true; continue; }
     if (a === "-v") { verbose = true; continue; }
+    if (a === "-static") continue; // what forklab cc always makes
+    if (a === "-s" || a === "-pipe") { args.push(a); continue; }
     if (["-D", "-U", "-I", "-L", "-l"].includes(a)) { args.push(a + valueOf(i, a)); i++; continue; }
     if (/^-(D|U|I|L|l).+/.test(a) || /^-O([0-3sgz]|fast)?$/.test(a) || /^-g(gdb)?[0-3]?$/.test(a) ||
         /^-W.*/.test(a) || a === "-w" || /^-std=.+/.test(a) || /^-m(arch|tune)=.+/.test(a) ||

@@ -19,6 +19,7 @@ describe("parseCcArgs", () => {
     expect(r.compileOnly).toBe(false);
     expect(r.verbose).toBe(true);
     expect(parseCcArgs(["-c", "a.c", "-oa.o"])).toMatchObject({ compileOnly: true, output: "a.o", args: ["a.c"] });
+    expect(parseCcArgs(["-static", "-s", "a.c"]).args).toEqual(["-s", "a.c"]);
     expect(parseCcArgs(["-g", "-Os", "-std=c99", "-march=i686", "-fno-strict-aliasing", "-Wl,-Map,x.map", "-w", "x.S"]).args)
       .toEqual(["-g", "-Os", "-std=c99", "-march=i686", "-fno-strict-aliasing", "-Wl,-Map,x.map", "-w", "x.S"]);
   });
@@ -35,6 +36,7 @@ describe("parseCcArgs", () => {
     [["a.c", "-m64"], /i386/],
     [["a.c", "-nostdlib"], /supplies the start-up code/],
     [["a.c", "-fsanitize=address"], /sanitizers/],
+    [["a.c", "-pthread"], /lwp_create/],
     [["a.c", "--frobnicate"], /unknown option --frobnicate/],
     [["-c", "a.o"], /-c compiles sources/],
     [["-c", "a.c", "b.c", "-o", "x.o"], /-o with -c takes one source file/],
