@@ -1,7 +1,8 @@
 /* signals: signals to and from a child, with handlers. The child tells the parent it
    is ready with SIGUSR1 and waits in sigsuspend(2); the parent answers with SIGUSR2,
-   whose handler in the child counts it; then the parent sends SIGTERM, whose handler
-   exits with 40 + the count. Then: a signal blocked with sigprocmask is pending, not
+   whose handler in the child counts it, and the child acknowledges with SIGUSR1 again;
+   then the parent sends SIGTERM, whose handler exits with 40 + the count. (Sent
+   together, SIGTERM would come first: the lowest pending signal is delivered first.) Then: a signal blocked with sigprocmask is pending, not
    delivered, until unblocked; raise(SIGINT) with SIG_IGN does nothing; an uncaught
    SIGKILL ends a child with WTERMSIG 9. */
 #include <signal.h>
@@ -42,6 +43,7 @@ int main(void)
 		kill(getppid(), SIGUSR1);
 		while (usr2 == 0)
 			sigsuspend(&none);
+		kill(getppid(), SIGUSR1);
 		for (;;)
 			sigsuspend(&none);
 	}
@@ -49,6 +51,9 @@ int main(void)
 		sigsuspend(&none);
 	printf("parent got SIGUSR1 from the child: %d\n", usr1);
 	kill(pid, SIGUSR2);
+	while (usr1 < 2)
+		sigsuspend(&none);
+	printf("child acknowledged SIGUSR2: %d\n", usr1);
 	kill(pid, SIGTERM);
 	int status;
 	waitpid(pid, &status, 0);
