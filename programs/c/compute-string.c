@@ -63,7 +63,8 @@ int main(void)
 	printf("strtol stops: %ld at \"%s\"; atoi %d\n", v, end, atoi("  77 apples"));
 
 	char buf[16];
-	int n = snprintf(buf, sizeof(buf), "%s-%05d-%c%c", "process", 42, 'o', 'k');
+	static const char *volatile word = "process";   /* unknown to the compiler: truncated at run time */
+	int n = snprintf(buf, sizeof(buf), "%s-%05d-%c%c", word, 42, 'o', 'k');
 	printf("snprintf wanted %d, got \"%s\"\n", n, buf);
 	sprintf(buf, "%-6s|%6s", "ab", "cd");
 	printf("sprintf \"%s\"\n", buf);

@@ -11,11 +11,13 @@ static sigjmp_buf sjb;
 static jmp_buf ujb;
 static int use_sig;
 
-static void deep(int n)
+static int deep(int n)
 {
 	if (n == 0)
 		longjmp(jb, 7);
-	deep(n - 1);
+	if (n < 0)
+		return 0;
+	return deep(n - 1) + 1;
 }
 
 static void on_usr1(int sig)
