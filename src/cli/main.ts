@@ -1,4 +1,5 @@
-// The forklab command line: `forklab bomb`, `forklab spawn`, `forklab run FILE.elf`.
+// The forklab command line: `forklab bomb`, `forklab spawn`, `forklab run FILE.elf`,
+// `forklab cc` (cc.ts).
 // main(argv, io) takes the arguments after the command name and writers for stdout and
 // stderr, and resolves to the exit code: 0 done, 1 runtime failure (an unreadable or
 // malformed ELF file, an emulator error), 2 usage error (a bad flag or value).
@@ -18,6 +19,7 @@ import type { ProgramImage } from "../kernel/image.js";
 import { intParser, parseSize, parseDuration, parseSvgPath, UsageError } from "./parse.js";
 import { formatBomb, formatSpawn, formatRun } from "./format.js";
 import { svgChart } from "./chart.js";
+import { addCcCommand, CommandExit } from "./cc.js";
 
 export interface CliIO {
   /** Writes to standard output. */
@@ -233,6 +235,9 @@ ${MACHINE_HELP}`)
       emit(io, f.json, r, () => formatRun(r));
     });
 
+  // ---- cc ----
+  addCcCommand(program, io);
+
   return program;
 }
 
@@ -281,6 +286,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       // commander has printed its message (naming the option and what it expects).
       return EXIT_USAGE;
     }
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof UsageError) {
       io.stderr(`error: ${e.message}\n(run with --help for usage)\n`);
       return EXIT_USAGE;

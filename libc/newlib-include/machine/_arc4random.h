@@ -1,0 +1,1 @@
+/* Use default implementation, see arc4random.h */

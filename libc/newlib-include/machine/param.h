@@ -1,0 +1,1 @@
+/* Place holder for machine-specific param.h.  */

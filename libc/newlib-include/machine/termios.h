@@ -1,0 +1,1 @@
+#define __MAX_BAUD  B4000000

@@ -1,0 +1,2 @@
+
+#include <sys/fcntl.h>
