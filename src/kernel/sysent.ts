@@ -15,6 +15,15 @@ import {
   sys_read, sys_write, sys_open, sys_close, sys_lseek, sys_dup, sys_dup2, sys_umask,
 } from "./kern_descrip.js";
 import { sys_getrlimit, sys_setrlimit } from "./kern_resource.js";
+// The I/O and memory model for C programs (console, pipes, select/poll, mmap, sysctl, TLS).
+import {
+  sys_readv, sys_writev, sys_fcntl, sys_getdtablesize, sys_fstat, sys_stat,
+} from "./kern_descrip.js";
+import { sys_getpgid, sys_issetugid, sys_getlogin, sched_yield } from "./kern_prot.js";
+import { sys_pipe } from "./pipe.js";
+import { sys_ioctl, sys_select, sys_poll } from "./sys_generic.js";
+import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvise } from "./vm_mmap.js";
+import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -41,6 +50,11 @@ export const SYS = {
   umask: 60, vfork: 66, getpgrp: 81, setpgid: 82, dup2: 90, setsid: 147, getrlimit: 194,
   setrlimit: 195, lseek: 199, rfork: 251, sigprocmask: 340, sigaction: 342, sigpending: 343,
   extexit: 494, lwp_create: 495, lwp_gettid: 496,
+  // The I/O and memory model for C programs.
+  break: 17, pipe: 42, getlogin: 49, ioctl: 54, munmap: 73, mprotect: 74, madvise: 75,
+  getdtablesize: 89, fcntl: 92, select: 93, readv: 120, writev: 121, mmap: 197, __sysctl: 202,
+  getpgid: 207, poll: 209, minherit: 250, issetugid: 253, sched_yield: 331, set_tls_area: 472,
+  get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -95,6 +109,31 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["extexit", "int how, int status, void *addr", sys_extexit],
   ["lwp_create", "struct lwp_params *params", sys_lwp_create],
   ["lwp_gettid", "", sys_lwp_gettid],
+  // The I/O and memory model for C programs.
+  ["break", "char *nsize", sys_obreak],
+  ["pipe", "", sys_pipe],
+  ["getlogin", "char *namebuf, u_int namelen", sys_getlogin],
+  ["ioctl", "int fd, u_long com, caddr_t data", sys_ioctl],
+  ["munmap", "void *addr, size_t len", sys_munmap],
+  ["mprotect", "const void *addr, size_t len, int prot", sys_mprotect],
+  ["madvise", "void *addr, size_t len, int behav", sys_madvise],
+  ["getdtablesize", "", sys_getdtablesize],
+  ["fcntl", "int fd, int cmd, long arg", sys_fcntl],
+  ["select", "int nd, fd_set *in, fd_set *ou, fd_set *ex, struct timeval *tv", sys_select],
+  ["readv", "int fd, struct iovec *iovp, u_int iovcnt", sys_readv],
+  ["writev", "int fd, struct iovec *iovp, u_int iovcnt", sys_writev],
+  ["mmap", "caddr_t addr, size_t len, int prot, int flags, int fd, int pad, off_t pos", sys_mmap],
+  ["__sysctl", "int *name, u_int namelen, void *old, size_t *oldlenp, void *new, size_t newlen", sys___sysctl],
+  ["getpgid", "pid_t pid", sys_getpgid],
+  ["poll", "struct pollfd *fds, u_int nfds, int timeout", sys_poll],
+  ["minherit", "void *addr, size_t len, int inherit", sys_minherit],
+  ["issetugid", "", sys_issetugid],
+  ["sched_yield", "", sched_yield],
+  ["set_tls_area", "int which, struct tls_info *info, size_t infosize", sys_set_tls_area],
+  ["get_tls_area", "int which, struct tls_info *info, size_t infosize", sys_get_tls_area],
+  ["stat", "const char *path, struct stat *ub", sys_stat],
+  ["fstat", "int fd, struct stat *sb", sys_fstat],
+  ["lstat", "const char *path, struct stat *ub", sys_stat],
 ];
 
 export const sysent: (Sysent | undefined)[] = [];
