@@ -548,11 +548,14 @@ export class Forklab {
     this.checkAlive("writeUser");
     const bad = () => new ForklabError(`writeUser: 0x${va.toString(16)}+${bytes.length} is not writable user memory of pid ${pid}`);
     if (va + bytes.length > 0x100000000) throw bad();
-    // Every page is checked before the first byte is written.
-    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap;
+    // Every page is checked before the first byte is written: present and writable, or
+    // not yet made where the map allows writing (copyout then faults it in).
+    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap, map = p.p_vmspace!.vm_map;
     for (let page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE; page < va + bytes.length; page += PAGE_SIZE) {
       const pte = core.pte(pm, page);
-      if ((pte & (PG_V | PG_U)) !== (PG_V | PG_U) || (pte & (PG_RW | PG_COW)) === 0) throw bad();
+      const present = (pte & (PG_V | PG_U)) === (PG_V | PG_U) && (pte & (PG_RW | PG_COW)) !== 0;
+      const e = (pte & PG_V) === 0 ? map.lookup(page) : null;
+      if (!present && !(e && (e.protection & 2))) throw bad();
     }
     for (let off = 0; off < bytes.length; off += IO_CHUNK) {
       if (this.kernel.copyout(p, va + off, bytes.subarray(off, off + IO_CHUNK))) throw bad();
