@@ -684,8 +684,8 @@ export class Forklab {
 
 }
 
-/** One write to the console, as onOutput hands it over. */
-export interface ConsoleOutput { pid: number; bytes: Uint8Array; text: string }
+/** One write to the console, as onOutput hands it over: the process, its descriptor (1 stdout, 2 stderr), the bytes. */
+export interface ConsoleOutput { pid: number; fd: number; bytes: Uint8Array; text: string }
 
 /**
  * The console (/dev/console, descriptors 0-2 of every process): the output of each write
@@ -716,7 +716,7 @@ export class ForklabConsole {
   onOutput(fn: (out: ConsoleOutput) => void): () => void {
     checkFunction(ForklabError, "onOutput(): the listener", fn);
     const decoder = new TextDecoder();
-    const l = (c: ConsoleChunk) => fn({ pid: c.pid, bytes: c.bytes, text: decoder.decode(c.bytes, { stream: true }) });
+    const l = (c: ConsoleChunk) => fn({ pid: c.pid, fd: c.fd, bytes: c.bytes, text: decoder.decode(c.bytes, { stream: true }) });
     this.k.console.listeners.push(l);
     return () => { const i = this.k.console.listeners.indexOf(l); if (i >= 0) this.k.console.listeners.splice(i, 1); };
   }
@@ -738,8 +738,14 @@ export class ForklabConsole {
   /** Whether endInput() has been called. */
   get inputEnded(): boolean { return this.k.console.inputEof; }
 
-  /** How many LWPs are asleep reading the console (waiting for input). */
-  get readers(): number { return this.k.sleepq.sleepers(this.k.console.rchan).length; }
+  /**
+   * How many LWPs may be waiting for console input: asleep reading it ("ttyin"), or in
+   * select or poll (which may be waiting for it).
+   */
+  get readers(): number {
+    const q = this.k.sleepq;
+    return q.sleepers(this.k.console.rchan).length + q.sleepers(this.k.selwait).length;
+  }
 }
 
 /** What an exception says, whatever was thrown. */

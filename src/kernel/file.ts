@@ -81,12 +81,12 @@ export function fo_read(fp: File, n: number): Uint8Array | number {
 /**
  * Write at f_offset (at the end with FAPPEND) and leave f_offset after the data. A pipe
  * may take part of it, or none yet (0: the caller sleeps or gives EAGAIN), or refuse it
- * with -EPIPE. `pid` is the writer, for the console's record.
+ * with -EPIPE. `pid` and `fd` are the writer's, for the console's record.
  */
-export function fo_write(fp: File, bytes: Uint8Array, pid = 0): number {
+export function fo_write(fp: File, bytes: Uint8Array, pid = 0, fd = -1): number {
   if (fp.f_pipe) return pipe_write(fp.f_pipe, bytes);
   const vp = fp.f_vnode!;
-  if (vp.v_type === VCHR) return tty_write(vp.v_rdev!, bytes, pid);
+  if (vp.v_type === VCHR) return tty_write(vp.v_rdev!, bytes, pid, fd);
   const off = fp.f_flag & FAPPEND ? vp.v_size : fp.f_offset;
   const error = vn_write(vp, off, bytes);
   if (error < 0) return error;

@@ -148,7 +148,7 @@ function* dofilewrite(k: Kernel, lp: Lwp, fd: number, iov: [number, number][]): 
       const n = Math.min(CHUNK, len - done);
       const bytes = k.copyin(p, base + done, n);
       if (!bytes) { error = EFAULT; break out; }
-      const r = fo_write(fp, bytes, p.p_pid);
+      const r = fo_write(fp, bytes, p.p_pid, fd);
       if (r < 0) { error = -r; break out; }
       if (fp.f_vnode) vm_object_page_update(k, fp.f_vnode, fp.f_offset - r, r);
       done += r;

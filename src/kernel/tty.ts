@@ -9,8 +9,8 @@ import { EWOULDBLOCK } from "./errno.js";
 import { wakeup } from "./synch.js";
 import { selwakeup, POLLIN, POLLRDNORM, POLLOUT, POLLWRNORM } from "./pipe.js";
 
-/** One write to the console. */
-export interface ConsoleChunk { pid: number; bytes: Uint8Array }
+/** One write to the console: by which process, on which descriptor. */
+export interface ConsoleChunk { pid: number; fd: number; bytes: Uint8Array }
 
 // ttydefaults.h 1.3 (reference §10.3): c_iflag, c_oflag, c_cflag, c_lflag, c_cc[20], speeds.
 const TTYDEF_IFLAG = 0x2B02, TTYDEF_OFLAG = 0x3, TTYDEF_CFLAG = 0x4B00, TTYDEF_LFLAG = 0x5CB;
@@ -74,8 +74,8 @@ export class Tty {
 
   get canonical(): boolean { return (new DataView(this.termios.buffer).getUint32(12, true) & ICANON) !== 0; }
 
-  record(pid: number, bytes: Uint8Array): void {
-    const c = { pid, bytes: bytes.slice() };
+  record(pid: number, fd: number, bytes: Uint8Array): void {
+    const c = { pid, fd, bytes: bytes.slice() };
     this.chunks.push(c);
     if (this.listeners.length) this.pending.push(c);
   }
@@ -112,9 +112,9 @@ export function tty_read(tp: Tty, n: number): Uint8Array | number {
   return tp.inputEof ? new Uint8Array(0) : -EWOULDBLOCK;
 }
 
-/** write(2) on the console: all of it, recorded as pid's. */
-export function tty_write(tp: Tty, bytes: Uint8Array, pid: number): number {
-  tp.record(pid, bytes);
+/** write(2) on the console: all of it, recorded as pid's (on descriptor fd). */
+export function tty_write(tp: Tty, bytes: Uint8Array, pid: number, fd: number): number {
+  tp.record(pid, fd, bytes);
   return bytes.length;
 }
 
