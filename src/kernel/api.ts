@@ -130,7 +130,7 @@ export class Forklab {
       if (e instanceof RangeError) throw new ForklabError(e.message);
       throw e;
     }
-    this.console = new ForklabConsole(this.kernel, (what) => this.checkAlive(what));
+    this.console = new ForklabConsole(this.kernel, (what, fn) => this.call(what, fn));
   }
 
   /** Virtual time in ticks and seconds. */
@@ -694,7 +694,7 @@ export interface ConsoleOutput { pid: number; fd: number; bytes: Uint8Array; tex
  * return 0 (end of file) once the input is used up.
  */
 export class ForklabConsole {
-  constructor(private readonly k: Kernel, private readonly checkAlive: (what: string) => void) {}
+  constructor(private readonly k: Kernel, private readonly call: (what: string, fn: () => void) => void) {}
 
   /** Everything written so far (of one process with pid), as UTF-8 text. */
   output(pid?: number): string { return new TextDecoder().decode(this.bytes(pid)); }
@@ -724,15 +724,13 @@ export class ForklabConsole {
   /** Feeds input (UTF-8 text or bytes): LWPs waiting to read wake up. */
   input(data: string | Uint8Array): void {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : checkBytes(ForklabError, "input", data);
-    this.checkAlive("console.input");
     if (this.k.console.inputEof) throw new ForklabError("console.input(): input has ended (endInput was called)");
-    this.k.console.feed(bytes);
+    this.call("console.input", () => this.k.console.feed(bytes));
   }
 
   /** End of input: reads return 0 once what was fed is read. */
   endInput(): void {
-    this.checkAlive("console.endInput");
-    this.k.console.end();
+    this.call("console.endInput", () => this.k.console.end());
   }
 
   /** Whether endInput() has been called. */

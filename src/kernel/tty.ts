@@ -114,7 +114,7 @@ export function tty_read(tp: Tty, n: number): Uint8Array | number {
 
 /** write(2) on the console: all of it, recorded as pid's (on descriptor fd). */
 export function tty_write(tp: Tty, bytes: Uint8Array, pid: number, fd: number): number {
-  tp.record(pid, fd, bytes);
+  if (bytes.length > 0) tp.record(pid, fd, bytes);
   return bytes.length;
 }
 

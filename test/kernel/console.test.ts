@@ -31,6 +31,10 @@ describe("the console (/dev/console on descriptors 0, 1, 2)", () => {
     off();
     ok(fl, p.pid, "write", [1, u8(fl, p.pid, "x"), 1]);
     expect(seen).toHaveLength(1);
+    // The console's calls follow the API's re-entrancy rule: not from a listener.
+    const inner = fl.console.onOutput(() => fl.console.input("x"));
+    expect(() => fl.syscall(p.pid, "write", [1, u8(fl, p.pid, "z"), 1])).toThrow(/cannot be called while syscall\(\) is in progress/);
+    inner();
     fl.console.onOutput(() => { throw new Error("listener broke"); });
     expect(() => fl.syscall(p.pid, "write", [1, u8(fl, p.pid, "y"), 1])).toThrow(/listener broke/);
   });

@@ -296,6 +296,17 @@ describe("issue 7 defect 10: copyin/copyout fault user pages in, as trap_pfault 
     expect(stack[0]).toMatchObject({ start: 0xbfc00000 - 640 * 1024, growsDown: true });
   });
 
+  it("lwp_create with its stack and tid at USRSTACK - 0x8000 of a fresh process succeeds, as in the 2008 kernel (forklab gave EFAULT)", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const top = 0xbfc00000 - 0x8000;
+    const prm = fl.userAlloc(p.pid, 20);
+    [0x1000, 0, top - 64, top, top + 4].forEach((w, i) => fl.writeWord(p.pid, prm + 4 * i, w));
+    expect(sys(fl, p.pid, "lwp_create", [prm]).error).toBe(0);
+    expect(fl.readWord(p.pid, top)).toBe(1);      // the new LWP's tid, copied out to a page nobody had touched
+    expect(fl.readWord(p.pid, top + 4)).toBe(1);
+  });
+
   it("a copyout into anonymous memory never touched succeeds (the page is made), and one into a hole is EFAULT", () => {
     const fl = newLab();
     const p = fl.spawn();
