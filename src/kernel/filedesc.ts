@@ -169,9 +169,11 @@ export function fdcopy(p: FdProc): Filedesc | null {
   newfdp.fd_cmask = fdp.fd_cmask;
   // The child's nodes start empty, so only the parent's nodes in use are copied (and
   // none when the parent's were never made).
+  // Nodes above lastfile are empty (their subtrees hold no used slot), so both loops stop there.
+  const used = Math.min(i, fdp.fd_lastfile + 1);
   let copied = false;
   if (fdp.hasNodes()) {
-    for (let n = 0; n < i; n++) {
+    for (let n = 0; n < used; n++) {
       const from = fdp.fd_files[n];
       const empty = from.fp === null && from.fileflags === 0 && from.reserved === 0 && from.allocated === 0;
       if (empty) continue;
@@ -184,7 +186,7 @@ export function fdcopy(p: FdProc): Filedesc | null {
     }
   }
   if (copied) {
-    for (let n = 0; n < i; n++) {
+    for (let n = 0; n < used; n++) {
       const node = newfdp.fd_files[n];
       if (node.reserved) {
         fdreserve(newfdp, n, -1);

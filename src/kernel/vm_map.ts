@@ -362,9 +362,9 @@ export function vm_map_delete(k: Kernel, vm: { vm_map: VmMap; vm_pmap: number },
 
 /** Everything: exec's emptying of the address space, and vmspace_terminate. */
 export function vm_map_clear(k: Kernel, vm: { vm_map: VmMap; vm_pmap: number }): void {
-  const objs = vm.vm_map.entries.filter((e) => e.object).map((e) => e.object!);
+  const es = vm.vm_map.entries;
   vm.vm_map.entries = [];
-  for (const o of objs) vm_object_deallocate(k, o);
+  for (let i = 0; i < es.length; i++) if (es[i].object) vm_object_deallocate(k, es[i].object!);
 }
 
 /** vm_map_stack: exec's stack entry at the top of user space, SGROWSIZ mapped, the rest of MAXSSIZ reserved. */
