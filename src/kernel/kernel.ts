@@ -40,6 +40,9 @@ import { elfImageLoader } from "./imgact_elf.js";
 import type { Vnode } from "./vfs.js";
 import type { FaultResult } from "./vm_map.js";
 
+/** The most one core copyin/copyout moves (its I/O buffer). */
+const IO_CHUNK = 65536;
+
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
 export interface SysMsg { fds: [number, number] }
 
@@ -426,13 +429,33 @@ export class Kernel {
   // errno values. A copy that finds a page missing faults the range in and tries again, as
   // trap_pfault does for a kernel-mode fault on a user address (grow_stack, vm_fault): so
   // a copyout to a stack page never touched, or to mmap'd memory, succeeds.
+  // A range that runs past 4 GiB (uva + len, as a kernel path computes it) is EFAULT, as
+  // the i386 copyin's overflow check makes it; more than the core's I/O buffer is copied
+  // in pieces.
   copyin(p: Proc, uva: number, len: number): Uint8Array | null {
+    if (uva + len > 0x100000000) return null;
+    if (len > IO_CHUNK) {
+      const out = new Uint8Array(len);
+      for (let off = 0; off < len; off += IO_CHUNK) {
+        const b = this.copyin(p, uva + off, Math.min(IO_CHUNK, len - off));
+        if (!b) return null;
+        out.set(b, off);
+      }
+      return out;
+    }
     const pm = p.p_vmspace!.vm_pmap;
     const r = this.core.copyin(pm, uva >>> 0, len);
     if (r !== null || !vm_fault_range(this, p, uva >>> 0, len, false)) return r;
     return this.core.copyin(pm, uva >>> 0, len);
   }
   copyout(p: Proc, uva: number, bytes: Uint8Array): number {
+    if (uva + bytes.length > 0x100000000) return EFAULT;
+    if (bytes.length > IO_CHUNK) {
+      for (let off = 0; off < bytes.length; off += IO_CHUNK) {
+        if (this.copyout(p, uva + off, bytes.subarray(off, off + IO_CHUNK))) return EFAULT;
+      }
+      return 0;
+    }
     const pm = p.p_vmspace!.vm_pmap;
     if (this.core.copyout(pm, uva >>> 0, bytes) === 0) return 0;
     if (!vm_fault_range(this, p, uva >>> 0, bytes.length, true)) return EFAULT;

@@ -257,3 +257,20 @@ describe("select(2) and poll(2)", () => {
     expect(fl.readWord(p.pid, fds + 4) >>> 16).toBe(POLLIN | POLLOUT);
   });
 });
+
+describe("the guest cannot reach the host through sizes", () => {
+  it("a read whose buffer runs out of user space is EFAULT; poll of more descriptors than the core's I/O buffer holds is copied in pieces", () => {
+    const fl = newLab({ maxproc: 40000 });
+    const p = fl.spawn();
+    const fd = ok(fl, p.pid, "open", [ustr(fl, p.pid, "/big"), 0x202, 0o644]);
+    ok(fl, p.pid, "break", [0x20000]);
+    ok(fl, p.pid, "write", [fd, 0, 0x20000]);
+    ok(fl, p.pid, "lseek", [fd, 0, 0, 0, 0]);
+    expect(sys(fl, p.pid, "read", [fd, 0xffff0000, 0x20000]).errno).toBe("EFAULT");
+    // 9000 pollfds (72000 bytes, over the core's 64 KiB buffer): all fd -1, so revents 0.
+    const n = 9000;
+    const fds = ok(fl, p.pid, "mmap", [0, n * 8, 3, 0x1002, -1, 0, 0, 0]);
+    fl.writeUser(p.pid, fds, new Uint8Array(n * 8).fill(0xff));
+    expect(ok(fl, p.pid, "poll", [fds, n, 0])).toBe(0);
+  });
+});
