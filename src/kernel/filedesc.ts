@@ -428,7 +428,7 @@ function vn_open(fdp: Filedesc, vfs: Vfs, path: string, flags: number, fflags: n
   }
   if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return -EEXIST;
   if (vp.v_type === VDIR && ((fflags & FWRITE) !== 0 || (flags & O_TRUNC) !== 0)) return -EISDIR;
-  if (flags & O_TRUNC) vn_truncate(vp);
+  if ((flags & O_TRUNC) && vp.v_type === VREG) vn_truncate(vp); // a device has nothing to cut
   return vp;
 }
 

@@ -84,6 +84,16 @@ describe("the console (/dev/console on descriptors 0, 1, 2)", () => {
     expect(ok(fl, p.pid, "fcntl", [fd, 1, 0])).toBe(1);
   });
 
+  it("open(\"/dev/console\") gives another descriptor on it (O_TRUNC changes nothing); it cannot be mmap'd", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const fd = ok(fl, p.pid, "open", [u8(fl, p.pid, "/dev/console"), 0x402, 0]); // O_RDWR | O_TRUNC
+    expect(fd).toBe(3);
+    ok(fl, p.pid, "write", [fd, u8(fl, p.pid, "via 3"), 5]);
+    expect(fl.console.output(p.pid)).toBe("via 3");
+    expect(sys(fl, p.pid, "mmap", [0, 4096, 1, 1, fd, 0, 0, 0]).errno).toBe("ENODEV");
+  });
+
   it("fstat gives a character device with st_blksize 4096 (so stdio line-buffers); stat of paths too", () => {
     const fl = newLab();
     const p = fl.spawn();
