@@ -62,6 +62,15 @@ describe("forklab run: the console is the terminal", () => {
   });
 });
 
+describe("a static program's start-up, from real i386 code", () => {
+  it("break, set_tls_area, __sysctl hw.pagesize, fstat(1), ioctl(TIOCGETA), mmap through __syscall: all as libc expects, under both strategies", async () => {
+    for (const strategy of ["cow", "copy"]) {
+      const r = await cli(["run", "--quiet", "--strategy", strategy, join(fixtures, "startup")]);
+      expect(r, strategy).toEqual({ code: 0, stdout: "ok\n", stderr: "" }); // a failed step exits with its number
+    }
+  });
+});
+
 describe("--program FILE for bomb and spawn", () => {
   it("forklab bomb --program FILE runs your binary as the bomb", async () => {
     const r = await cliJson<BombReport>(["bomb", "--program", bundledProgramPath("bashbomb"), "--maxproc", "40", "--for", "200ms"]);
