@@ -203,6 +203,8 @@ describe("select(2) and poll(2)", () => {
     expect(ok(fl, p.pid, "poll", [fds, 1, 0])).toBe(1);
     expect(revents(0)).toBe(POLLIN | POLLHUP);
     expect(sys(fl, p.pid, "poll", [fds, 1, -2]).errno).toBe("EINVAL");
+    // nfds over both RLIMIT_NOFILE (2 * maxproc, under 1064 here) and FD_SETSIZE (1024): EINVAL.
+    expect(sys(fl, p.pid, "poll", [fds, 1065, 0]).errno).toBe("EINVAL");
   });
 
   it("poll with a timeout sleeps in virtual time and returns 0 when it runs out; a write in another process wakes it early", () => {
@@ -236,6 +238,9 @@ describe("select(2) and poll(2)", () => {
     fl.writeWord(p.pid, rd, 1 << 9);
     expect(sys(fl, p.pid, "select", [10, rd, 0, 0, tv]).errno).toBe("EBADF");
     expect(sys(fl, p.pid, "select", [-1, 0, 0, 0, tv]).errno).toBe("EINVAL");
+    // nd past the table is lowered to its size (15 slots: one word of each set is read).
+    fl.writeWord(p.pid, rd, 1 << r);
+    expect(ok(fl, p.pid, "select", [100000, rd, 0, 0, tv])).toBe(0);
     fl.writeWord(p.pid, tv + 4, 1000000);
     expect(sys(fl, p.pid, "select", [1, 0, 0, 0, tv]).errno).toBe("EINVAL");
     // {0, 250000}: 25 ticks of sleep, then 0 and the set cleared.
