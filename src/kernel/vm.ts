@@ -208,7 +208,7 @@ export function pmap_replacevm(k: Kernel, p: Proc, vm: Vmspace): void {
  * user space with MAXSSIZ reserved below for it to grow into; vm_ssize counts its pages.
  */
 export function setStackGeometry(vm: Vmspace): void {
-  vm_map_stack(vm.vm_map);
+  if (!vm_map_stack(vm.vm_map)) throw new KernelPanic("exec_new_vmspace: the stack region is not empty");
   vm.vm_ssize = SGROWSIZ / PAGE_SIZE;
   vm.vm_maxsaddr = USRSTACK - MAXSSIZ;
   vm.vm_minsaddr = USRSTACK;

@@ -311,11 +311,14 @@ export function vm_map_growstack(k: Kernel, p: Proc, addr: number): "resolved" |
   let grow = round_page(next.start - addr);
   if (grow > next.avail_ssize) return "fail";
   if (next.start - grow < prevEnd) return "fail"; // something was mapped in the reserve
+  // The process's stack (in exec's reserve) counts against RLIMIT_STACK and in vm_ssize;
+  // a MAP_STACK mapping's only against its own reserve.
+  const isProcstack = addr >= vm.vm_maxsaddr && vm.vm_maxsaddr !== 0;
   const stacklim = Math.min(p.p_limit!.pl_rlimit[RLIMIT_STACK].rlim_cur, MAXSSIZ);
-  if (vm.vm_ssize * PAGE_SIZE + grow > stacklim) return "fail";
+  if (isProcstack && vm.vm_ssize * PAGE_SIZE + grow > stacklim) return "fail";
   grow = Math.ceil(grow / SGROWSIZ) * SGROWSIZ;
   if (grow > next.avail_ssize) grow = next.avail_ssize;
-  if (vm.vm_ssize * PAGE_SIZE + grow > stacklim) grow = stacklim - vm.vm_ssize * PAGE_SIZE;
+  if (isProcstack && vm.vm_ssize * PAGE_SIZE + grow > stacklim) grow = stacklim - vm.vm_ssize * PAGE_SIZE;
   let start = next.start - grow;
   if (start < prevEnd) start = prevEnd; // the entry below bounds it
   const ne = new VmMapEntry(start, next.start, next.protection, next.max_protection, next.inheritance, "stack");
@@ -324,7 +327,7 @@ export function vm_map_growstack(k: Kernel, p: Proc, addr: number): "resolved" |
   next.eflags &= ~MAP_ENTRY_GROWS_DOWN;
   next.avail_ssize = 0;
   es.splice(i, 0, ne);
-  vm.vm_ssize += (next.start - start) / PAGE_SIZE;
+  if (isProcstack) vm.vm_ssize += (next.start - start) / PAGE_SIZE;
   return "resolved";
 }
 
@@ -367,12 +370,21 @@ export function vm_map_clear(k: Kernel, vm: { vm_map: VmMap; vm_pmap: number }):
   for (let i = 0; i < es.length; i++) if (es[i].object) vm_object_deallocate(k, es[i].object!);
 }
 
-/** vm_map_stack: exec's stack entry at the top of user space, SGROWSIZ mapped, the rest of MAXSSIZ reserved. */
-export function vm_map_stack(map: VmMap): void {
-  const e = new VmMapEntry(USRSTACK - SGROWSIZ, USRSTACK, VM_PROT_ALL, VM_PROT_ALL, VM_INHERIT_COPY, "stack");
+/**
+ * vm_map_stack(addrbos, max_ssize): a stack whose top is addrbos + max_ssize, its top
+ * min(max_ssize, SGROWSIZ) mapped and the rest reserved for it to grow into. False
+ * (KERN_NO_SPACE) when anything lies in [addrbos, addrbos + max_ssize). exec's is
+ * USRSTACK - MAXSSIZ, MAXSSIZ; MAP_STACK's the mmap range.
+ */
+export function vm_map_stack(map: VmMap, addrbos = USRSTACK - MAXSSIZ, max_ssize = MAXSSIZ, prot = VM_PROT_ALL, max = VM_PROT_ALL): boolean {
+  const top = addrbos + max_ssize;
+  if (top > VM_MAX_USER_ADDRESS || map.overlaps(addrbos, top)) return false;
+  const init = Math.min(max_ssize, SGROWSIZ);
+  const e = new VmMapEntry(top - init, top, prot, max, VM_INHERIT_COPY, "stack");
   e.eflags = MAP_ENTRY_GROWS_DOWN;
-  e.avail_ssize = MAXSSIZ - SGROWSIZ;
+  e.avail_ssize = max_ssize - init;
   map.insert(e);
+  return true;
 }
 
 /**

@@ -8,7 +8,7 @@ import { MAXDSIZ, PAGE_SIZE } from "./param.js";
 import {
   VmMapEntry, VmObject, VM_MAX_USER_ADDRESS, VM_PROT_ALL, VM_PROT_READ, VM_PROT_WRITE, VM_PROT_EXECUTE,
   VM_INHERIT_COPY, VM_INHERIT_SHARE, VM_INHERIT_NONE, round_page, vm_map_delete, setProt,
-  vm_object_reference, type VmInherit,
+  vm_object_reference, vm_map_stack, type VmInherit,
 } from "./vm_map.js";
 import { FREAD, FWRITE, DTYPE_VNODE } from "./file.js";
 import { fgetfile } from "./filedesc.js";
@@ -91,9 +91,15 @@ export function* sys_mmap(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen
     if ((flags & MAP_SHARED) === 0 || (fp.f_flag & FWRITE)) maxprot |= VM_PROT_WRITE;
     else if (prot & VM_PROT_WRITE) return EACCES;
   }
-  if (flags & MAP_FIXED) {
-    vm_map_delete(k, vm, addr, addr + size);
-  } else {
+  if (flags & MAP_FIXED) vm_map_delete(k, vm, addr, addr + size);
+  if (flags & MAP_STACK) {
+    // vm_map_stack at the hint itself: the top min(size, SGROWSIZ) mapped, the rest a
+    // reserve the stack grows down into on faults.
+    if (!vm_map_stack(map, addr, size, prot, maxprot)) return ENOMEM;
+    msg.fds[0] = addr >>> 0;
+    return 0;
+  }
+  if ((flags & MAP_FIXED) === 0) {
     const found = map.findspace(addr, size);
     if (found < 0) return ENOMEM;
     addr = found;

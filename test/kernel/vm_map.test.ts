@@ -195,6 +195,22 @@ describe("mmap, munmap, mprotect, madvise: results and errors", () => {
     expect(sys(fl, p.pid, "mmap", [0, 0, PROT_RW, MAP_ANON, -1, 0, 0, 0]).rv[0]).toBe(0); // size 0: the hint, nothing mapped
   });
 
+  it("MAP_STACK: vm_map_stack at the hint itself, its top 128 KiB mapped, the rest grown into on faults (not counted in vm_ssize); the hint taken is ENOMEM", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const MAP_STACK = 0x400;
+    const a = mmap(fl, p.pid, 1 << 20, PROT_RW, MAP_ANON | MAP_PRIVATE | MAP_STACK);
+    expect(a).toBe(0x20000000);
+    expect(fl.vmMap(p.pid).find((e) => e.start >= a && e.end <= a + (1 << 20))).toMatchObject({
+      start: a + (1 << 20) - 128 * 1024, end: a + (1 << 20), kind: "stack", growsDown: true,
+    });
+    expect(sys(fl, p.pid, "getrlimit", [3, a + 16]).error).toBe(0);  // at the bottom: grows the whole way
+    expect(fl.vmMap(p.pid).filter((e) => e.kind === "stack" && e.start < 0xb0000000).map((e) => e.start)).toContain(a);
+    expect(fl.proc(p.pid).vmspace!.ssize).toBe(32);
+    expect(sys(fl, p.pid, "mmap", [0, 4096, PROT_RW, MAP_ANON | MAP_STACK, -1, 0, 0, 0]).errno).toBe("ENOMEM");
+    expect(sys(fl, p.pid, "mmap", [0, 4096, PROT_READ, MAP_ANON | MAP_STACK, -1, 0, 0, 0]).errno).toBe("EINVAL"); // needs read and write
+  });
+
   it("refuses what vm_mmap refuses", () => {
     const fl = newLab();
     const p = fl.spawn();
