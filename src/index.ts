@@ -1,7 +1,8 @@
 // forklab's public API: the emulated kernel (Forklab), its core (Core), and the types
 // both take and give.
-export { Forklab, ForklabError } from "./kernel/api.js";
-export type { SpawnOptions, SyscallResult, ProcInfo, LwpInfo, Mapping, RunOptions } from "./kernel/api.js";
+export { Forklab, ForklabError, ForklabConsole } from "./kernel/api.js";
+export type { SpawnOptions, SyscallResult, ProcInfo, LwpInfo, Mapping, RunOptions, ConsoleOutput } from "./kernel/api.js";
+export type { MapEntryInfo } from "./kernel/vm_map.js";
 export type { KernelOptions } from "./kernel/tunables.js";
 export type { ProgramImage, Segment } from "./kernel/image.js";
 export type { KernelEvent, EventType } from "./kernel/events.js";
