@@ -22,7 +22,7 @@ export {
 // pmap.ts: i386 page tables, fork, faults, copyin/copyout
 export {
   pmap_create, pmap_destroy, pmap_valid, pmap_cr3, pmap_enter, pmap_remove, pmap_protect,
-  pmap_translate, pmap_fault, pmap_fork, pmap_pte, pmap_pde, pmap_next, pmap_resident,
+  pmap_translate, pmap_fault, pmap_fork, pmap_fork_skip, pmap_protect_none, pmap_enter_frame, pmap_pte, pmap_pde, pmap_next, pmap_resident,
   pmap_ptcount, copyin, copyout, copyin_word, copyout_word,
 } from "./pmap";
 

@@ -22,11 +22,11 @@
 // the group's 128 bytes are all zero.
 import { ld32, st32, ld8, st8, copy, fill, zskip, ltu, leu } from "./mem";
 import {
-  K, PHYS, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT, C_PTGROUPS,
+  K, PHYS, C_PHYS_BYTES, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT, C_PTGROUPS,
   C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, statAdd, STAT_COW_FAULTS, STAT_COW_OPTIM,
   STAT_PAGES_COPIED, STAT_PTS_COPIED, STAT_PMAP_FORKS,
 } from "./state";
-import { frameAlloc, frameAllocRaw, frameUnref } from "./frames";
+import { frameAlloc, frameAllocRaw, frameUnref, frameRef, frameRefcount } from "./frames";
 import {
   ENOMEM, EINVAL, EFAULT, PAGE_SIZE, PAGE_MASK, PG_V, PG_RW, PG_U, PG_A, PG_M, PG_MANAGED,
   PG_FRAME, PG_COW, PGEX_P, PGEX_W, PGEX_U, VM_PROT_READ, VM_PROT_WRITE, PTDPTDI, KPTDI,
@@ -309,7 +309,8 @@ export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
  * PG_COW, and, as pmap.c 1.83 does for managed pages, PG_A and PG_M (it moves them to the
  * vm_page). With VM_PROT_WRITE (a forklab extension; DragonFly's is then a no-op): pages
  * already RW or COW are unchanged; a read-only page becomes RW when its frame has one
- * reference, else PG_COW (writable after a copy).
+ * reference, else PG_COW (writable after a copy). Either way a page hidden by
+ * pmap_protect_none gets PG_U back.
  */
 export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
   if (!live(pm) || !userRange(sva, eva) || (prot & ~7) != 0) return -EINVAL;
@@ -330,18 +331,76 @@ export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
       for (let j = 0; j < end; j += 4) {
         const pte = ld32(p0 + j);
         if ((pte & PG_V) == 0) continue;
-        let np = pte;
+        let np = pte | PG_U; // a page pmap_protect_none hid is a user page again
         if (!write) {
-          np = pte & ~(PG_RW | PG_COW);
+          np = np & ~(PG_RW | PG_COW);
           if ((pte & PG_MANAGED) != 0) np &= ~(PG_A | PG_M);
         } else if ((pte & (PG_RW | PG_COW)) == 0) {
-          np = pte | (ld32(rc + ((pte >>> 12) << 2)) == 1 ? PG_RW : PG_COW);
+          np = np | (ld32(rc + ((pte >>> 12) << 2)) == 1 ? PG_RW : PG_COW);
         }
         if (np != pte) st32(p0 + j, np);
       }
     }
     va = next;
   }
+  return 0;
+}
+
+/**
+ * PROT_NONE for [sva, eva) without losing the pages (forklab's pmap is where anonymous
+ * memory lives, so it cannot drop them as pmap_remove would): PG_U, PG_RW and PG_COW are
+ * cleared, so every user access and every copyin/copyout faults, until pmap_protect gives
+ * the range a protection again.
+ */
+export function pmap_protect_none(pm: i32, sva: i32, eva: i32): i32 {
+  if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  let va = sva;
+  while (va != eva) {
+    const pdi = va >>> 22;
+    let next = (pdi + 1) << 22;
+    if (ltu(eva, next)) next = eva;
+    const pde = ld32(pdeAt(pd, pdi));
+    if ((pde & PG_V) != 0) {
+      const end = (((next - va) | 0) >>> 12) << 2;
+      const p0 = PHYS + (pde & PG_FRAME) + (((va >>> 12) & 1023) << 2);
+      for (let j = 0; j < end; j += 4) {
+        const pte = ld32(p0 + j);
+        if ((pte & PG_V) != 0) st32(p0 + j, pte & ~(PG_U | PG_RW | PG_COW));
+      }
+    }
+    va = next;
+  }
+  return 0;
+}
+
+/**
+ * Maps the existing frame pa at user page va with VM_PROT bits, taking a reference on it:
+ * a page of a shared object (MAP_SHARED, VM_INHERIT_SHARE) entered in one more address
+ * space. Whatever va mapped before is dropped. 0, -EINVAL or -ENOMEM.
+ */
+export function pmap_enter_frame(pm: i32, va: i32, pa: i32, prot: i32): i32 {
+  if (!live(pm) || (va & PAGE_MASK) != 0 || !userVa(va) || (prot & ~7) != 0) return -EINVAL;
+  if ((pa & PAGE_MASK) != 0 || pa == 0 || !ltu(pa, ld32(K + C_PHYS_BYTES)) || frameRefcount(pa) == 0) return -EINVAL;
+  const s = slotOf(pm);
+  const pdea = pdeAt(ld32(s + SL_PDIR), va >>> 22);
+  let pde = ld32(pdea);
+  if ((pde & PG_V) == 0) {
+    const pt = frameAlloc();
+    if (pt == 0) return -ENOMEM;
+    pde = pt | UPDE_BITS;
+    st32(pdea, pde);
+    st32(ptGroups(pt), 0);
+    markPde(s, va >>> 22);
+    st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) + 1);
+  }
+  frameRef(pa);
+  const ptea = pteAt(pde, va);
+  const old = ld32(ptea);
+  if ((old & PG_V) != 0) frameUnref(old & PG_FRAME);
+  else st32(s + SL_RESIDENT, ld32(s + SL_RESIDENT) + 1);
+  st32(ptea, pa | UPTE_BITS | ((prot & VM_PROT_WRITE) != 0 ? PG_RW : 0));
+  markPte(pde & PG_FRAME, va);
   return 0;
 }
 
@@ -477,12 +536,60 @@ function forkPtCopy(src: i32, groups: i32, dst: i32): i32 {
       const npa = frameAllocRaw();
       if (npa == 0) return -1;
       copy(PHYS + npa, PHYS + (pte & PG_FRAME), PAGE_SIZE);
-      st32(dst + j, npa | UPTE_BITS | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
+      // PG_U as the parent has it: a PROT_NONE page (pmap_protect_none) stays hidden.
+      st32(dst + j, npa | (UPTE_BITS & ~PG_U) | (pte & PG_U) | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
       statAdd(STAT_PAGES_COPIED, 1);
       n++;
     }
   }
   return n;
+}
+
+/** The first of the n ranges (pairs at `ranges`) that ends above va. */
+function skipFirst(ranges: i32, n: i32, va: i32): i32 {
+  let k = 0;
+  while (k < n && leu(ld32(ranges + (k << 3) + 4), va)) k++;
+  return k;
+}
+
+/**
+ * One page table forked entry by entry, for a 4 MiB span at va0 that some of the n ranges
+ * at `ranges` (ascending; the first ends above va0) cover: their PTEs stay out of the
+ * child (zero) and untouched in the parent; the others as forkPtCow or forkPtCopy would
+ * do them. The child PT at dst is not zeroed beforehand. Pages, or -1 out of memory.
+ */
+function forkPtSkip(src: i32, dst: i32, strategy: i32, va0: i32, ranges: i32, n: i32): i32 {
+  const rc = ld32(K + C_REFCNT);
+  let count = 0;
+  let r = 0;
+  for (let j = 0; j < PAGE_SIZE; j += 4) {
+    const pte = ld32(src + j);
+    st32(dst + j, 0);
+    if ((pte & PG_V) == 0) continue;
+    const va = va0 + (j << 10);
+    while (r < n && leu(ld32(ranges + (r << 3) + 4), va)) r++;
+    if (r < n && leu(ld32(ranges + (r << 3)), va)) continue; // left out
+    if (strategy == FORK_COW) {
+      let np: i32;
+      if ((pte & (PG_RW | PG_COW)) != 0) {
+        np = (pte & ~(PG_RW | PG_A | PG_M)) | PG_COW;
+        if (np != pte) st32(src + j, np);
+      } else {
+        np = pte & ~(PG_A | PG_M);
+      }
+      st32(dst + j, np);
+      const a = rc + ((pte >>> 12) << 2);
+      st32(a, ld32(a) + 1);
+    } else {
+      const npa = frameAllocRaw();
+      if (npa == 0) return -1;
+      copy(PHYS + npa, PHYS + (pte & PG_FRAME), PAGE_SIZE);
+      st32(dst + j, npa | (UPTE_BITS & ~PG_U) | (pte & PG_U) | ((pte & (PG_RW | PG_COW)) != 0 ? PG_RW : 0));
+      statAdd(STAT_PAGES_COPIED, 1);
+    }
+    count++;
+  }
+  return count;
 }
 
 /**
@@ -492,7 +599,23 @@ function forkPtCopy(src: i32, groups: i32, dst: i32): i32 {
  * (the parent's COW marks may stay: a write then finds the frame's last reference).
  */
 export function pmap_fork(pm: i32, strategy: i32): i32 {
-  if (!live(pm)) return -EINVAL;
+  return pmap_fork_skip(pm, strategy, 0, 0);
+}
+
+/**
+ * pmap_fork leaving out n page-aligned ranges: `ranges` is the linear address of n pairs
+ * (sva, eva), ascending and disjoint. What lies in them is neither copied nor shared
+ * copy-on-write, and the parent's PTEs there are untouched: vmspace_fork's entries that
+ * are VM_INHERIT_NONE (a hole in the child) or VM_INHERIT_SHARE (the child faults the
+ * shared object's pages in itself, pmap_copy being only advisory). A page table the
+ * ranges touch is forked entry by entry (forkPtSkip); the others as pmap_fork does.
+ */
+export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32 {
+  if (!live(pm) || n < 0) return -EINVAL;
+  for (let r = 0; r < n; r++) {
+    const a = ld32(ranges + (r << 3)), b = ld32(ranges + (r << 3) + 4);
+    if (!userRange(a, b) || (r > 0 && ltu(a, ld32(ranges + (r << 3) - 4)))) return -EINVAL;
+  }
   // share-pt (strategy 2) is accepted here, and handled per PDE in the loop below.
   if (strategy != FORK_COPY && strategy != FORK_COW) return -EINVAL;
   const child = pmap_create();
@@ -526,11 +649,15 @@ export function pmap_fork(pm: i32, strategy: i32): i32 {
       st32(ptGroups(pt), ptes);
       statAdd(STAT_PTS_COPIED, 1);
       pts++;
-      const n = strategy == FORK_COW
-        ? forkPtCow(PHYS + (pde & PG_FRAME), ptes, PHYS + pt)
-        : forkPtCopy(PHYS + (pde & PG_FRAME), ptes, PHYS + pt);
-      if (n < 0) { pmap_destroy(child); return -ENOMEM; }
-      resident += n;
+      const span = (i >> 2) << 22;
+      const k = n == 0 ? 0 : skipFirst(ranges, n, span);
+      const m = k < n && ltu(ld32(ranges + (k << 3)), (span + (1 << 22)) | 0)
+        ? forkPtSkip(PHYS + (pde & PG_FRAME), PHYS + pt, strategy, span, ranges + (k << 3), n - k)
+        : strategy == FORK_COW
+          ? forkPtCow(PHYS + (pde & PG_FRAME), ptes, PHYS + pt)
+          : forkPtCopy(PHYS + (pde & PG_FRAME), ptes, PHYS + pt);
+      if (m < 0) { pmap_destroy(child); return -ENOMEM; }
+      resident += m;
     }
   }
   st32(cs + SL_RESIDENT, resident);
@@ -608,15 +735,16 @@ function userSpan(uva: i32, len: i32): bool {
 }
 
 /**
- * A supervisor write of va: the walk, with a copy-on-write fault resolved and the walk
- * retried once. The physical address, or -EFAULT (also when the copy found no memory).
+ * A write of va on the user's behalf: the walk with the user's rights (a PROT_NONE page
+ * without PG_U faults, as its missing PTE would in the kernel), with a copy-on-write fault
+ * resolved and the walk retried once. The physical address, or -EFAULT (also when the copy found no memory).
  * A physical address is below 3 GiB, so -EFAULT (0xFFFFFFF2) is never one.
  */
 function writeWalk(pd: i32, pm: i32, va: i32): i32 {
-  let pa = walk(pd, va, PGEX_W);
+  let pa = walk(pd, va, PGEX_W | PGEX_U);
   if (ltu(pa, -8)) return pa;
-  if ((pa & 7) != (PGEX_P | PGEX_W) || pmap_fault(pm, va, PGEX_P | PGEX_W) != 0) return -EFAULT;
-  pa = walk(pd, va, PGEX_W);
+  if ((pa & 7) != (PGEX_P | PGEX_W | PGEX_U) || pmap_fault(pm, va, PGEX_P | PGEX_W) != 0) return -EFAULT;
+  pa = walk(pd, va, PGEX_W | PGEX_U);
   return ltu(pa, -8) ? pa : -EFAULT;
 }
 
@@ -630,7 +758,7 @@ export function copyout(pm: i32, src: i32, uva: i32, len: i32): i32 {
   return copyUser(pm, uva, src, len, true);
 }
 
-/** Both directions, page by page: supervisor reads, or writes that resolve copy-on-write. */
+/** Both directions, page by page, with the user's rights: reads, or writes that resolve copy-on-write. */
 function copyUser(pm: i32, uva: i32, lin: i32, len: i32, write: bool): i32 {
   if (!live(pm) || len < 0) return -EINVAL;
   if (!userSpan(uva, len)) return -EFAULT;
@@ -645,7 +773,7 @@ function copyUser(pm: i32, uva: i32, lin: i32, len: i32, write: bool): i32 {
       if (pa == -EFAULT) return -EFAULT;
       copy(PHYS + pa, lin + done, n);
     } else {
-      const pa = walk(pd, va, 0);
+      const pa = walk(pd, va, PGEX_U);
       if (!ltu(pa, -8)) return -EFAULT;
       copy(lin + done, PHYS + pa, n);
     }
@@ -660,14 +788,14 @@ export function copyin_word(pm: i32, uva: i32): i32 {
   st32(K + C_LAST_ERR, EFAULT);
   if (!userSpan(uva, 4)) return 0;
   const pd = ld32(slotOf(pm) + SL_PDIR);
-  const pa0 = walk(pd, uva, 0);
+  const pa0 = walk(pd, uva, PGEX_U);
   if (!ltu(pa0, -8)) return 0;
   const k = PAGE_SIZE - (uva & PAGE_MASK);
   let v = 0;
   if (k >= 4) {
     v = ld32(PHYS + pa0);
   } else {
-    const pa1 = walk(pd, (uva + k) | 0, 0);
+    const pa1 = walk(pd, (uva + k) | 0, PGEX_U);
     if (!ltu(pa1, -8)) return 0;
     for (let i = 0; i < 4; i++) {
       const b = i < k ? ld8(PHYS + pa0 + i) : ld8(PHYS + pa1 + i - k);

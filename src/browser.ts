@@ -2,11 +2,12 @@
 // "browser" export condition): the emulated kernel (Forklab), its core (Core), the
 // workloads, the bundled programs, and the types all of them take and give. In a browser
 // the Wasm core is loaded first: `await initCore()`. src/index.ts adds Node's own.
-export { Forklab, ForklabError } from "./kernel/api.js";
+export { Forklab, ForklabError, ForklabConsole } from "./kernel/api.js";
 export type {
   SpawnOptions, SyscallResult, ProcInfo, LwpInfo, Mapping, RunOptions, TrapframeRegisters, SysctlName,
-  WritableSysctlName,
+  WritableSysctlName, ConsoleOutput,
 } from "./kernel/api.js";
+export type { MapEntryInfo, EntryKind } from "./kernel/vm_map.js";
 // The kernel itself (Forklab.kernel, for those who want its internals); the structures
 // its members reference are internals, not API (typedoc.json lists them).
 export type { Kernel } from "./kernel/kernel.js";

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, resolve, basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, Option, CommanderError } from "commander";
+import { Command, Option, CommanderError, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { runBomb, BOMB_PROGRAMS, type BombProgram, type BombReport } from "../workloads/bomb.js";
 import { runSpawn, type SpawnReport } from "../workloads/spawn.js";
@@ -14,7 +14,7 @@ import { runProgram, formatEvent, type RunReport } from "../workloads/run.js";
 import type { MachineOptions, ProcessOptions, Duration, ProgressFn, Series } from "../workloads/common.js";
 import { parseElf, ElfError, MAX_ELF_FILE } from "../kernel/imgact_elf.js";
 import { bundledProgram, isBundled, BUNDLED_PROGRAMS } from "../user/programs.js";
-import { ForklabError } from "../kernel/api.js";
+import { ForklabError, type ConsoleOutput } from "../kernel/api.js";
 import type { ProgramImage } from "../kernel/image.js";
 import { intParser, parseSize, parseDuration, parseSvgPath, UsageError } from "./parse.js";
 import { formatBomb, formatSpawn, formatRun } from "./format.js";
@@ -32,6 +32,11 @@ export interface CliIO {
   now?: () => number;
   /** Directory relative paths (FILE, --plot) are taken from (default process.cwd()). */
   cwd?: string;
+  /**
+   * The host's standard input for `forklab run`'s console: called when the program waits
+   * for input; returns bytes, or null at end of input (default: none, end of input at once).
+   */
+  stdin?: () => Uint8Array | null;
 }
 
 /** Exit codes. */
@@ -127,7 +132,10 @@ Machine and process options are shared by every command. Virtual durations take 
 unit: 500ms, 10s, 2m, or ticks as 300t (hz is 100). Sizes: 64M, 1G (binary units).
 Exit codes: 0 done, 1 runtime failure, 2 usage error.`;
 
-function buildProgram(io: CliIO): Command {
+/** What a command left for main: the run's report, whose program status is the exit code. */
+interface Outcome { run: RunReport | null }
+
+function buildProgram(io: CliIO, outcome: Outcome): Command {
   const program = new Command("forklab");
   program
     .description("An emulator of the DragonFly BSD i386 kernel's fork paths (kern_fork.c rev 1.76, 2008): fork bombs, spawn loops and your own i386 programs, in virtual time.")
@@ -151,7 +159,7 @@ ${MACHINE_HELP}`);
   // ---- bomb ----
   const bomb = program.command("bomb")
     .description("Run a fork bomb until the kernel's limits stop it: forks, failures by errno, time to saturation, the limit messages, counters, and a chart of processes over virtual time.")
-    .addOption(new Option("--program <name>", "which bomb (default forkbomb)").choices([...BOMB_PROGRAMS]))
+    .option("--program <name|FILE>", `which bomb: ${BOMB_PROGRAMS.join(" or ")} (default forkbomb), or your own static i386 ELF file`)
     .option("--for <duration>", "run this long in virtual time (default: until saturated, then 1s more; at most 10s)", parseDuration);
   addMachineOptions(bomb).addHelpText("after", `
 The ceiling: kern.nprocs reaches maxproc - 10 for a user (the last 10 slots are root's),
@@ -162,12 +170,21 @@ Examples:
   forklab bomb --program bashbomb --maxproc 200
   forklab bomb --uid 0 --mem 256M --for 5s --plot bomb.svg
   forklab bomb --nproc-limit 50 --json
+  forklab bomb --program ./mybomb       (your own static i386 ELF file)
 ${MACHINE_HELP}`)
-    .action((f: CommonFlags & { program?: BombProgram; for?: Duration }) => {
+    .action((f: CommonFlags & { program?: string; for?: Duration }) => {
+      const bundled = f.program === undefined || (BOMB_PROGRAMS as readonly string[]).includes(f.program);
+      if (!bundled && !existsSync(resolve(io.cwd ?? process.cwd(), f.program!))) {
+        throw new UsageError(`--program expects ${BOMB_PROGRAMS.join(" or ")}, or an ELF file; there is no file ${JSON.stringify(f.program)}`);
+      }
+      const own = bundled ? undefined : loadProgram(io, f.program!);
       const prog = progressBar(io, f.json, "bomb");
       let r: BombReport;
       try {
-        r = runBomb({ ...machineOf(f), program: f.program, duration: f.for, sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now });
+        r = runBomb({
+          ...machineOf(f), program: bundled ? f.program as BombProgram | undefined : undefined, image: own?.image, file: own?.path,
+          duration: f.for, sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now,
+        });
       } finally { prog.stop(); }
       writePlot(io, f.plot, r.series, `forklab bomb: ${r.program}, uid ${r.process.uid}, ${r.machine.mem}, maxproc ${r.machine.maxproc}`,
         r.ceiling.counts === "nprocs" ? { value: r.ceiling.value, label: `ceiling ${r.ceiling.value} (${r.ceiling.by})` } : undefined);
@@ -178,6 +195,7 @@ ${MACHINE_HELP}`)
   const spawn = program.command("spawn")
     .description("Run the UnixBench/lmbench spawn loop (fork; the child exits; the parent waits): loops per virtual and host second and a UnixBench-style index (virtual lps * 10 / 126).")
     .option("--loops <n>", "run exactly this many loops (the program's argv[1])", intParser(1, 0x7FFFFFFF))
+    .option("--program <FILE>", "your own static i386 ELF spawn loop instead of the bundled one (a loop: a child it reaped)")
     .option("--for <duration>", "or loop for this long in virtual time (default 1s)", parseDuration);
   addMachineOptions(spawn).addHelpText("after", `
 The index is computed on loops per virtual second: the emulated machine's speed under
@@ -189,12 +207,16 @@ Examples:
   forklab spawn --loops 10000
   forklab spawn --for 500ms --cpus 2 --json
 ${MACHINE_HELP}`)
-    .action((f: CommonFlags & { loops?: number; for?: Duration }) => {
+    .action((f: CommonFlags & { loops?: number; for?: Duration; program?: string }) => {
       if (f.loops !== undefined && f.for !== undefined) throw new UsageError("--loops and --for exclude each other: give one (a loop count, or a virtual duration)");
+      const own = f.program === undefined ? undefined : loadProgram(io, f.program);
       const prog = progressBar(io, f.json, "spawn");
       let r: SpawnReport;
       try {
-        r = runSpawn({ ...machineOf(f), loops: f.loops, duration: f.for, sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now });
+        r = runSpawn({
+          ...machineOf(f), loops: f.loops, duration: f.for, image: own?.image, file: own?.path,
+          sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now,
+        });
       } finally { prog.stop(); }
       writePlot(io, f.plot, r.series, `forklab spawn: ${r.loops} loops, ${r.machine.mem}, ${r.machine.cpus} CPU${r.machine.cpus === 1 ? "" : "s"}`);
       emit(io, f.json, r, () => formatSpawn(r));
@@ -206,33 +228,55 @@ ${MACHINE_HELP}`)
     .argument("<file>", `an ELF file on disk, or the name of a bundled program (${Object.keys(BUNDLED_PROGRAMS).join(", ")})`)
     .argument("[args...]", "the program's arguments (argv[1]...)")
     .option("--trace", "print every kernel event as one line as it happens (with --json: a trace array)")
+    .option("--quiet", "print only the program's output (no report)")
+    .option("--file <host=guest>", "also put the host file at an absolute guest path (repeatable), e.g. --file ./helper=/bin/helper", collectFile, [])
     .option("--for <duration>", "give up after this long in virtual time if it has not exited (default 2s)", parseDuration)
     .passThroughOptions();
   addMachineOptions(run).addHelpText("after", `
-Options go before FILE: everything after it is the program's argv.
-The exit code of forklab is 0 whatever the program's status; the report says it.
+Options go before FILE: everything after it is the program's argv. The program is put
+in the machine's filesystem at /bin/<name> (its argv[0]), with the bundled programs, so it
+can exec itself or them; --file adds other files.
+The console is the terminal: what the program writes to descriptors 1 and 2 appears on
+stdout and stderr as it runs, and what it reads from 0 comes from stdin. The report
+follows (--quiet: none; --json: the report alone, the output in it).
+The exit code is the program's exit status, 128 + N if signal N killed it, 1 if it had
+not exited when the run stopped (or forklab failed), 2 for a usage error.
 
 Examples:
   forklab run programs/bin/vfork-exec
   forklab run --trace programs/bin/spawn 3
   forklab run --uid 0 ./a.out --json      (here --json is an argument of a.out)
   forklab run spawn 100                  (the bundled spawn)
+  echo hi | forklab run --quiet ./cat    (stdin to the program, its output alone)
 ${MACHINE_HELP}`)
-    .action((file: string, args: string[], f: CommonFlags & { trace?: boolean; for?: Duration }) => {
-      const { image, path } = loadProgram(io, file);
-      const prog = progressBar(io, f.json, "run");
+    .action((file: string, args: string[], f: CommonFlags & { trace?: boolean; for?: Duration; quiet?: boolean; file: GuestFileArg[] }) => {
+      const { image, path, bytes } = loadProgram(io, file);
+      const files = f.file.map((g) => ({ path: g.guest, bytes: readHostFile(io, g.host), mode: 0o755 }));
+      const guestPath = `/bin/${image.name}`;
+      const prog = progressBar(io, f.json || f.quiet, "run");
       const streamTrace = f.trace && !f.json;
+      let wrote = "";
+      const onOutput = f.json ? undefined : (o: ConsoleOutput) => {
+        prog.stop();
+        wrote = o.text;
+        (o.fd === 2 ? io.stderr : io.stdout)(o.text);
+      };
       let r: RunReport;
       try {
         r = runProgram({
-          ...machineOf(f), image, argv: [image.name, ...args], file: path, limit: f.for, trace: f.trace && f.json,
+          ...machineOf(f), image, bytes, path: guestPath, files, argv: [guestPath, ...args], file: path, limit: f.for,
+          trace: f.trace && f.json, onOutput, stdin: io.stdin ?? (() => null),
           onEvent: streamTrace ? (e) => io.stdout(formatEvent(e) + "\n") : undefined,
           sampleTicks: f.sample, onProgress: streamTrace ? undefined : prog.fn, hostClock: io.now,
         });
       } finally { prog.stop(); }
-      if (streamTrace) io.stdout("\n");
-      writePlot(io, f.plot, r.series, `forklab run: ${r.process.argv.join(" ")}`);
-      emit(io, f.json, r, () => formatRun(r));
+      if (!f.quiet) {
+        if (wrote && !wrote.endsWith("\n")) io.stdout("\n");
+        if (streamTrace || r.output) io.stdout("\n");
+        writePlot(io, f.plot, r.series, `forklab run: ${r.process.argv.join(" ")}`);
+        emit(io, f.json, r, () => formatRun(r));
+      }
+      outcome.run = r;
     });
 
   // ---- cc ----
@@ -241,8 +285,35 @@ ${MACHINE_HELP}`)
   return program;
 }
 
+interface GuestFileArg { host: string; guest: string }
+
+/** --file host=guest, collected: the guest path must be absolute. */
+function collectFile(v: string, prev: GuestFileArg[]): GuestFileArg[] {
+  const i = v.lastIndexOf("=");
+  if (i <= 0 || i === v.length - 1) throw new InvalidArgumentError("expects HOST=GUEST, a host file and an absolute path in the machine");
+  const guest = v.slice(i + 1);
+  if (!guest.startsWith("/")) throw new InvalidArgumentError(`expects an absolute guest path after '=', got ${JSON.stringify(guest)}`);
+  return [...prev, { host: v.slice(0, i), guest }];
+}
+
+function readHostFile(io: CliIO, file: string): Uint8Array {
+  try {
+    const b = readFileSync(resolve(io.cwd ?? process.cwd(), file));
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  } catch (e) {
+    throw new RuntimeError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+}
+
+/** The exit code of `forklab run`: the program's status, 128 + signal, 1 if it did not exit. */
+export function runExitCode(r: RunReport): number {
+  if (!r.exit) return EXIT_FAILURE;
+  return r.exit.code ?? 128 + (r.exit.signal ?? 0);
+}
+
+
 /** An ELF file from disk, or a bundled program by name when no such file exists. */
-function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: string } {
+function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: string; bytes?: Uint8Array } {
   const path = resolve(io.cwd ?? process.cwd(), file);
   let bytes: Uint8Array;
   try {
@@ -263,7 +334,7 @@ function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: stri
     throw new RuntimeError(`cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
   try {
-    return { image: parseElf(bytes, basename(file)), path: file };
+    return { image: parseElf(bytes, basename(file)), path: file, bytes };
   } catch (e) {
     if (e instanceof ElfError) throw new RuntimeError(`cannot run ${file}: ${e.message}`);
     throw e;
@@ -275,10 +346,11 @@ function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: stri
  * and resolves to the exit code.
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+  const outcome: Outcome = { run: null };
+  const program = buildProgram(io, outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return EXIT_OK;
+    return outcome.run ? runExitCode(outcome.run) : EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help, `forklab help CMD` and --version exit 0; `forklab` alone (usage on stderr) is a usage error.

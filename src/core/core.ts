@@ -204,6 +204,37 @@ export class Core {
     if (!(strategy in STRATEGY_CODE)) throw new CoreError(`unknown fork strategy "${strategy}" (expected ${STRATEGIES.join(", ")})`);
     return this.x.pmap_fork(pm, STRATEGY_CODE[strategy]);
   }
+  /**
+   * Forks an address space leaving out `skip`, page-aligned [start, end) pairs, ascending
+   * and disjoint: nothing there is copied or shared with the child, and the parent's pages
+   * there are untouched. The child's handle, or -ENOMEM.
+   */
+  forkSkip(pm: number, strategy: Strategy, skip: readonly (readonly [number, number])[]): number {
+    this.checkPmap(pm);
+    if (!(strategy in STRATEGY_CODE)) throw new CoreError(`unknown fork strategy "${strategy}" (expected ${STRATEGIES.join(", ")})`);
+    if (skip.length === 0) return this.x.pmap_fork(pm, STRATEGY_CODE[strategy]);
+    this.checkLen(8 * skip.length);
+    const w = this.words(), i0 = this.iobuf >>> 2;
+    let prev = 0;
+    skip.forEach(([a, b], i) => {
+      checkRange(a, b);
+      if (a < prev) throw new CoreError(`skipped range ${i} [0x${a.toString(16)}, 0x${b.toString(16)}) is not above the one before it`);
+      prev = b;
+      w[i0 + 2 * i] = a | 0; w[i0 + 2 * i + 1] = b | 0;
+    });
+    return this.x.pmap_fork_skip(pm, STRATEGY_CODE[strategy], this.iobuf | 0, skip.length);
+  }
+  /** PROT_NONE on [sva, eva): the pages stay, hidden from user accesses until protect() gives them a protection. */
+  protectNone(pm: number, sva: number, eva: number): void {
+    this.checkPmap(pm); checkRange(sva, eva);
+    this.x.pmap_protect_none(pm, sva | 0, eva | 0);
+  }
+  /** Maps the existing frame pa at va (taking a reference): a shared page; 0 or -ENOMEM. */
+  enterFrame(pm: number, va: number, pa: number, prot: number): number {
+    this.checkPmap(pm); checkUserPage("va", va); this.checkFrame(pa); checkInt("prot", prot, 0, 7);
+    if (this.x.frame_refcount(pa | 0) === 0) throw new CoreError(`physical address 0x${pa.toString(16)} is a free frame`);
+    return this.x.pmap_enter_frame(pm, va | 0, pa | 0, prot);
+  }
   pte(pm: number, va: number): number { this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); return u32(this.x.pmap_pte(pm, va | 0)); }
   pde(pm: number, va: number): number { this.checkPmap(pm); checkInt("va", va, 0, 0xFFFFFFFF); return u32(this.x.pmap_pde(pm, va | 0)); }
   resident(pm: number): number { this.checkPmap(pm); return this.x.pmap_resident(pm); }

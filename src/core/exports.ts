@@ -37,6 +37,9 @@ export interface CoreExports {
   pmap_translate(pm: number, va: number, access: number): number;
   pmap_fault(pm: number, va: number, err: number): number;
   pmap_fork(pm: number, strategy: number): number;
+  pmap_fork_skip(pm: number, strategy: number, ranges: number, n: number): number;
+  pmap_protect_none(pm: number, sva: number, eva: number): number;
+  pmap_enter_frame(pm: number, va: number, pa: number, prot: number): number;
   pmap_pte(pm: number, va: number): number;
   pmap_pde(pm: number, va: number): number;
   pmap_next(pm: number, va: number): number;

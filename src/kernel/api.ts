@@ -20,8 +20,11 @@ import { pfind, clampRandompid } from "./kern_proc.js";
 import { crdup, crfree } from "./ucred.js";
 import { chgproccnt, plimit_modify, RLIMIT_NPROC, RLIM_INFINITY } from "./resource.js";
 import { syscallNumber, sysent } from "./sysent.js";
-import { vm_page_count_severe } from "./vm.js";
-import { errnoName } from "./errno.js";
+import { vm_page_count_severe, setStackGeometry } from "./vm.js";
+import { VmMapEntry, VM_PROT_ALL, VM_INHERIT_COPY, vm_map_info, type MapEntryInfo } from "./vm_map.js";
+import type { ConsoleChunk } from "./tty.js";
+import type { Vnode } from "./vfs.js";
+import { errnoName, EACCES } from "./errno.js";
 import { VDIR, VREG, VFS_MAXFILESIZE, vn_truncate, vn_write } from "./vfs.js";
 import {
   RFFDG, RFPROC, RFPGLOCK, SIDL, SACTIVE, SZOMB, LSRUN, LSSLEEP, LSSTOP, USRSTACK, PAGE_SIZE, NSIG,
@@ -38,7 +41,7 @@ const KERNEL_OPTIONS = [
   "physBytes", "hz", "ncpus", "maxproc", "strategy", "seed", "randompid", "cpuHz", "sliceCycles",
   "vmSevereFrames", "trace",
 ] as const satisfies readonly (keyof KernelOptions)[];
-const SPAWN_OPTIONS = ["image", "argv", "envp", "uid", "gid", "nprocLimit", "comm"] as const;
+const SPAWN_OPTIONS = ["image", "path", "argv", "envp", "uid", "gid", "nprocLimit", "comm"] as const;
 const RUN_OPTIONS = ["ticks", "seconds", "until"] as const;
 /** Virtual time stays below 2^31 seconds: time_t's range on i386. */
 const MAX_SECONDS = 0x7FFFFFFF;
@@ -48,7 +51,12 @@ const MAX_ARGS = 65536;
 export interface SpawnOptions {
   /** The program to run; omit for a bare process driven with syscall(). */
   image?: ProgramImage;
-  /** argv for the program (default [image.name]). */
+  /**
+   * Or the path of a program in the machine's filesystem (installFile): exec'd by path, as
+   * execve would, so the process's text vnode is that file.
+   */
+  path?: string;
+  /** argv for the program (default [image.name], or [path]). */
   argv?: string[];
   envp?: string[];
   /** Real and effective uid (default 0, root). */
@@ -120,6 +128,8 @@ const ARENA_END = 0x80000000;
 export class Forklab {
   /** The kernel itself, for those who want its internals. */
   readonly kernel: Kernel;
+  /** The machine's console: what processes write on descriptors 0-2, and input for them to read. */
+  readonly console: ForklabConsole;
   private readonly arenaTop = new WeakMap<Proc, number>();
 
   constructor(opts: KernelOptions = {}) {
@@ -131,6 +141,7 @@ export class Forklab {
       if (e instanceof RangeError) throw new ForklabError(e.message);
       throw e;
     }
+    this.console = new ForklabConsole(this.kernel, (what, fn) => this.call(what, fn));
   }
 
   /** Virtual time in ticks and seconds. */
@@ -167,6 +178,10 @@ export class Forklab {
   spawn(opts: SpawnOptions = {}): ProcInfo {
     const o = checkOptions<SpawnOptions>(ForklabError, "spawn options", opts, SPAWN_OPTIONS);
     if (o.image !== undefined) checkProgramImage(o.image);
+    if (o.path !== undefined) {
+      checkString(ForklabError, "path", o.path, 1023);
+      if (o.image !== undefined) throw new ForklabError("spawn: give image or path, not both");
+    }
     if (o.argv !== undefined) checkStrings(ForklabError, "argv", o.argv, MAX_ARGS);
     if (o.envp !== undefined) checkStrings(ForklabError, "envp", o.envp, MAX_ARGS);
     const uid = checkInt(ForklabError, "uid", o.uid === undefined ? 0 : o.uid, 0, 0xFFFFFFFE);
@@ -180,6 +195,16 @@ export class Forklab {
 
   private spawnChecked(opts: SpawnOptions, uid: number, gid: number): ProcInfo {
     const k = this.kernel;
+    let program: { image: ProgramImage; vnode: Vnode | null } | null = null;
+    if (opts.path !== undefined) {
+      const vp = k.vfs.lookup(opts.path);
+      if (typeof vp === "number") throw new ForklabError(`spawn: ${opts.path}: ${errnoName(-vp)}`);
+      const found = vp.v_type === VREG && (vp.v_mode & 0o111) !== 0 ? k.imageOf(vp) : EACCES;
+      if (typeof found === "number") throw new ForklabError(`spawn: ${opts.path} cannot be exec'd: ${errnoName(found)}`);
+      program = found;
+    } else if (opts.image) {
+      program = { image: opts.image, vnode: null };
+    }
     if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
     if (k.core.x.thread_table_full() !== 0) throw new ForklabError(`spawn: every kernel thread slot is in use (${k.core.threadsUsed()})`);
     // The fork from init must not sleep: vm_fork would wait for memory (vm_wait).
@@ -208,15 +233,18 @@ export class Forklab {
     const lp = k.ONLY_LWP_IN_PROC(p);
     remrunqueue(k, lp);
     k.switchin(lp);
-    if (opts.image) {
-      k.drive(kern_execve(k, lp, opts.image, opts.argv ?? [opts.image.name], opts.envp ?? [], null));
+    if (program) {
+      const argv = opts.argv ?? [opts.path ?? program.image.name];
+      k.drive(kern_execve(k, lp, program.image, argv, opts.envp ?? [], program.vnode));
       if (lp.mode !== "exited") setrunqueue(k, lp);
     } else {
       p.p_comm = (opts.comm ?? "bare").slice(0, 16);
       // A bare process looks freshly exec'd (exec_setregs: eflags 0x202, user selectors)
-      // with no program, and a stack page for the arguments of API syscalls.
-      const pm = p.p_vmspace!.vm_pmap;
-      k.core.enter(pm, USRSTACK - PAGE_SIZE, 3);
+      // with no program: exec's stack entry, and its top page for the arguments of API
+      // syscalls.
+      const vm = p.p_vmspace!;
+      setStackGeometry(vm);
+      k.core.enter(vm.vm_pmap, USRSTACK - PAGE_SIZE, 3);
       k.core.execSetregs(lp.td, 0, USRSTACK - 2048, 0);
     }
     return this.proc(p.p_pid);
@@ -343,9 +371,9 @@ export class Forklab {
       k.panic(describe(e));
       throw new ForklabError(`${what}(): kernel panic: ${describe(e)}. The machine is stopped; its state can still be read.`, { cause: e });
     } finally {
-      try { events.release(); } finally { this.busy = null; }
+      try { events.release(); k.console.deliver(); } finally { this.busy = null; }
     }
-    const errors = events.takeErrors();
+    const errors = [...events.takeErrors(), ...k.console.errors.splice(0)];
     if (errors.length) {
       throw new ForklabError(`${what}(): an event listener threw${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}: ${describe(errors[0])}`, { cause: errors[0] });
     }
@@ -414,6 +442,12 @@ export class Forklab {
       va, pte, pa: (pte & ~0xFFF) >>> 0, writable: (pte & PG_RW) !== 0 && (pte & PG_U) !== 0,
       cow: (pte & PG_COW) !== 0, refcount: core.frameRefcount((pte & ~0xFFF) >>> 0),
     }));
+  }
+
+  /** The entries of a process's map (vm_map): ranges, protections, inheritance, sharing. */
+  vmMap(pid: number): MapEntryInfo[] {
+    const p = this.findProc(pid);
+    return p.p_vmspace ? vm_map_info(p.p_vmspace.vm_map) : [];
   }
 
   /** The vmmeter totals over all virtual CPUs (sysctl vm.stats.vm). */
@@ -500,9 +534,12 @@ export class Forklab {
     checkInt(ForklabError, "userAlloc: bytes", bytes, 1, 64 * 1024 * 1024);
     checkInt(ForklabError, "userAlloc: prot", prot, 1, 7);
     this.checkAlive("userAlloc");
-    const top = this.arenaTop.get(p) ?? ARENA_BASE;
-    const end = top + Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
-    if (end > ARENA_END) throw new ForklabError(`userAlloc: pid ${pid}'s arena is full`);
+    // The first free range from the arena's top (a forked child's map holds its parent's).
+    const map = p.p_vmspace!.vm_map;
+    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    const top = map.findspace(this.arenaTop.get(p) ?? ARENA_BASE, size);
+    const end = top + size;
+    if (top < 0 || end > ARENA_END) throw new ForklabError(`userAlloc: pid ${pid}'s arena is full`);
     const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap;
     if (core.framesFree() < (end - top) / PAGE_SIZE + 2) throw new ForklabError("userAlloc: out of simulated memory");
     for (let va = top; va < end; va += PAGE_SIZE) {
@@ -511,6 +548,8 @@ export class Forklab {
         throw new ForklabError("userAlloc: out of simulated memory");
       }
     }
+    // An anonymous entry of the map, as mmap would make (so faults and fork see it).
+    map.insert(new VmMapEntry(top, end, prot, VM_PROT_ALL, VM_INHERIT_COPY, "anon"));
     this.arenaTop.set(p, end);
     return top;
   }
@@ -523,11 +562,14 @@ export class Forklab {
     this.checkAlive("writeUser");
     const bad = () => new ForklabError(`writeUser: 0x${va.toString(16)}+${bytes.length} is not writable user memory of pid ${pid}`);
     if (va + bytes.length > 0x100000000) throw bad();
-    // Every page is checked before the first byte is written.
-    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap;
+    // Every page is checked before the first byte is written: present and writable, or
+    // not yet made where the map allows writing (copyout then faults it in).
+    const core = this.kernel.core, pm = p.p_vmspace!.vm_pmap, map = p.p_vmspace!.vm_map;
     for (let page = Math.floor(va / PAGE_SIZE) * PAGE_SIZE; page < va + bytes.length; page += PAGE_SIZE) {
       const pte = core.pte(pm, page);
-      if ((pte & (PG_V | PG_U)) !== (PG_V | PG_U) || (pte & (PG_RW | PG_COW)) === 0) throw bad();
+      const present = (pte & (PG_V | PG_U)) === (PG_V | PG_U) && (pte & (PG_RW | PG_COW)) !== 0;
+      const e = (pte & PG_V) === 0 ? map.lookup(page) : null;
+      if (!present && !(e && (e.protection & 2))) throw bad();
     }
     const max = core.ioMax;
     for (let off = 0; off < bytes.length; off += max) {
@@ -655,6 +697,68 @@ export class Forklab {
     return lp;
   }
 
+}
+
+/** One write to the console, as onOutput hands it over: the process, its descriptor (1 stdout, 2 stderr), the bytes. */
+export interface ConsoleOutput { pid: number; fd: number; bytes: Uint8Array; text: string }
+
+/**
+ * The console (/dev/console, descriptors 0-2 of every process): the output of each write
+ * with its process, and the input reads consume. A read finding no input waits in virtual
+ * time (the LWP sleeps in "ttyin") until input() or endInput(); after endInput() reads
+ * return 0 (end of file) once the input is used up.
+ */
+export class ForklabConsole {
+  constructor(private readonly k: Kernel, private readonly call: (what: string, fn: () => void) => void) {}
+
+  /** Everything written so far (of one process with pid), as UTF-8 text. */
+  output(pid?: number): string { return new TextDecoder().decode(this.bytes(pid)); }
+
+  /** Everything written so far (of one process with pid), as bytes. */
+  bytes(pid?: number): Uint8Array {
+    if (pid !== undefined) checkInt(ForklabError, "pid", pid, 0, 0x7FFFFFFF);
+    const chunks = this.k.console.chunks.filter((c) => pid === undefined || c.pid === pid);
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.bytes.length, 0));
+    let o = 0;
+    for (const c of chunks) { out.set(c.bytes, o); o += c.bytes.length; }
+    return out;
+  }
+
+  /**
+   * Calls fn with each write as it is made (after the syscall that made it, like events);
+   * returns the function that unsubscribes.
+   */
+  onOutput(fn: (out: ConsoleOutput) => void): () => void {
+    checkFunction(ForklabError, "onOutput(): the listener", fn);
+    const decoder = new TextDecoder();
+    const l = (c: ConsoleChunk) => fn({ pid: c.pid, fd: c.fd, bytes: c.bytes, text: decoder.decode(c.bytes, { stream: true }) });
+    this.k.console.listeners.push(l);
+    return () => { const i = this.k.console.listeners.indexOf(l); if (i >= 0) this.k.console.listeners.splice(i, 1); };
+  }
+
+  /** Feeds input (UTF-8 text or bytes): LWPs waiting to read wake up. */
+  input(data: string | Uint8Array): void {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : checkBytes(ForklabError, "input", data);
+    if (this.k.console.inputEof) throw new ForklabError("console.input(): input has ended (endInput was called)");
+    this.call("console.input", () => this.k.console.feed(bytes));
+  }
+
+  /** End of input: reads return 0 once what was fed is read. */
+  endInput(): void {
+    this.call("console.endInput", () => this.k.console.end());
+  }
+
+  /** Whether endInput() has been called. */
+  get inputEnded(): boolean { return this.k.console.inputEof; }
+
+  /**
+   * How many LWPs may be waiting for console input: asleep reading it ("ttyin"), or in
+   * select or poll (which may be waiting for it).
+   */
+  get readers(): number {
+    const q = this.k.sleepq;
+    return q.sleepers(this.k.console.rchan).length + q.sleepers(this.k.selwait).length;
+  }
 }
 
 /** What an exception says, whatever was thrown. */

@@ -14,6 +14,7 @@ import { ksignal, execsigs } from "./signal.js";
 import { SIGCODE, SIGCODE_VA } from "./sendsig.js";
 import { vmspace_alloc, vmspace_free, pmap_replacevm, setStackGeometry } from "./vm.js";
 import { vref, vrele, VREG } from "./vfs.js";
+import { VmMap, VmMapEntry, VM_PROT_ALL, VM_INHERIT_COPY, vm_map_clear } from "./vm_map.js";
 import { exit1 } from "./exit.js";
 import { fdcopy, fdfree, fdcloseexec } from "./filedesc.js";
 import { crdup, crfree } from "./ucred.js";
@@ -111,21 +112,27 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
     vmspace_free(k, vm);
     vm = nvm;
   } else {
+    vm_map_clear(k, vm); // MAP_INHERIT or not, exec empties the address space
     k.core.remove(vm.vm_pmap, 0, USRSTACK);
   }
   setStackGeometry(vm);
 
   // Past the point of no return: a failure now kills the process (exec_fail_dealloc).
-  const sp = loadImage(k, vm.vm_pmap, image, argv, envp);
+  const sp = loadImage(k, vm.vm_pmap, vm.vm_map, image, argv, envp);
   if (sp === -1) {
     p.p_flag &= ~P_INEXEC;
     yield* exit1(k, lp, W_EXITCODE(0, SIGABRT));
     return EJUSTRETURN;
   }
-  vm.vm_tsize = image.segments.filter((s) => !(s.prot & 2)).reduce((n, s) => n + pagesOf(s.vaddr, s.memsz), 0);
-  vm.vm_dsize = image.segments.filter((s) => s.prot & 2).reduce((n, s) => n + pagesOf(s.vaddr, s.memsz), 0);
-  vm.vm_taddr = image.segments.length ? trunc_page(image.segments[0].vaddr) : 0;
-  vm.vm_daddr = image.segments.find((s) => s.prot & 2)?.vaddr ?? 0;
+  // imgact_elf: the segment holding the entry point is the text, the last other one the
+  // data (bss included), whose end is where break() starts; one combined segment leaves
+  // vm_daddr 0 (reference §7).
+  const text = image.segments.find((s) => image.entry >= s.vaddr && image.entry < s.vaddr + s.memsz);
+  const data = image.segments.filter((s) => s !== text).pop();
+  vm.vm_tsize = text ? pagesOf(text.vaddr, text.memsz) : 0;
+  vm.vm_taddr = text ? trunc_page(text.vaddr) : 0;
+  vm.vm_dsize = data ? pagesOf(data.vaddr, data.memsz) : 0;
+  vm.vm_daddr = data ? trunc_page(data.vaddr) : 0;
 
   /* For security and other reasons, the file descriptor table cannot be shared after an exec. */
   if (p.p_fd && p.p_fd.fd_refcnt > 1) {
@@ -211,7 +218,7 @@ function pagesOf(va: number, len: number): number {
  * NULL, then the strings, with a struct ps_strings (argv, argc, envp, envc) at the top.
  * Returns esp and the ps_strings address, or -1 when memory runs out.
  */
-function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], envp: string[]): { esp: number; psStrings: number } | -1 {
+function loadImage(k: Kernel, pm: number, map: VmMap, image: ProgramImage, argv: string[], envp: string[]): { esp: number; psStrings: number } | -1 {
   const core = k.core;
   // Two segments may share a page: each page gets the union of their protections. Pages
   // are mapped writable while the file bytes go in (copyout honours PG_RW, as the MMU
@@ -230,6 +237,15 @@ function loadImage(k: Kernel, pm: number, image: ProgramImage, argv: string[], e
   }
   for (const [va, prot] of pageProt) {
     if ((prot & 2) === 0) core.protect(pm, va, va + PAGE_SIZE, prot);
+  }
+  // The map's entries: runs of pages with one protection (text read/execute, data
+  // read/write), private and VM_INHERIT_COPY.
+  const pages = [...pageProt].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < pages.length;) {
+    const [start, prot] = pages[i];
+    let end = start + PAGE_SIZE;
+    while (++i < pages.length && pages[i][0] === end && pages[i][1] === prot) end += PAGE_SIZE;
+    map.insert(new VmMapEntry(start, end, prot, VM_PROT_ALL, VM_INHERIT_COPY, prot & 2 ? "data" : "text"));
   }
   // The stack: ps_strings, the signal trampoline below it, strings, vectors, argc. Map
   // as many top pages as they need.

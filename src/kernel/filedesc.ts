@@ -9,7 +9,7 @@
 // Left out: kqueue state (forklab has no kqueues, so fdcopy has none to drop), the
 // namecache handles beside cdir/rdir/jdir, and POSIX advisory locks (closef and fdfree
 // have none to release).
-import { EBADF, EEXIST, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR } from "./errno.js";
+import { EBADF, EEXIST, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ESPIPE } from "./errno.js";
 import { FREAD, FWRITE, File, closef, falloc, fdrop, fhold, fo_read, fo_write } from "./file.js";
 import { rlimToInt } from "./resource.js";
 import { VDIR, VREG, Vfs, Vnode, vn_fullpath, vn_truncate, vref, vrele } from "./vfs.js";
@@ -169,9 +169,11 @@ export function fdcopy(p: FdProc): Filedesc | null {
   newfdp.fd_cmask = fdp.fd_cmask;
   // The child's nodes start empty, so only the parent's nodes in use are copied (and
   // none when the parent's were never made).
+  // Nodes above lastfile are empty (their subtrees hold no used slot), so both loops stop there.
+  const used = Math.min(i, fdp.fd_lastfile + 1);
   let copied = false;
   if (fdp.hasNodes()) {
-    for (let n = 0; n < i; n++) {
+    for (let n = 0; n < used; n++) {
       const from = fdp.fd_files[n];
       const empty = from.fp === null && from.fileflags === 0 && from.reserved === 0 && from.allocated === 0;
       if (empty) continue;
@@ -184,7 +186,7 @@ export function fdcopy(p: FdProc): Filedesc | null {
     }
   }
   if (copied) {
-    for (let n = 0; n < i; n++) {
+    for (let n = 0; n < used; n++) {
       const node = newfdp.fd_files[n];
       if (node.reserved) {
         fdreserve(newfdp, n, -1);
@@ -365,6 +367,18 @@ function funsetfd(fdp: Filedesc, fd: number): File | null {
   return fp;
 }
 
+/** fd's open file (no reference taken), or null: for a syscall that holds it itself. */
+export function fgetfile(fdp: Filedesc, fd: number): File | null {
+  liveFd("fgetfile", fdp);
+  if (!Number.isInteger(fd) || !(fd >= 0 && fd < fdp.fd_nfiles)) return null;
+  return fdp.fd_files[fd].fp;
+}
+
+/** fcntl(F_DUPFD): the lowest free descriptor >= min, sharing old's file. */
+export function kern_dupfd(fdp: Filedesc, old: number, min: number, nofile: NofileLimit): number {
+  return dup_common(fdp, false, old, min, nofile);
+}
+
 /** fd's file with a reference taken, or null if fd is not open or lacks `flag` (-1: any). */
 function holdfp(fdp: Filedesc, fd: number, flag: number): File | null {
   liveFd("holdfp", fdp);
@@ -414,7 +428,7 @@ function vn_open(fdp: Filedesc, vfs: Vfs, path: string, flags: number, fflags: n
   }
   if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return -EEXIST;
   if (vp.v_type === VDIR && ((fflags & FWRITE) !== 0 || (flags & O_TRUNC) !== 0)) return -EISDIR;
-  if (flags & O_TRUNC) vn_truncate(vp);
+  if ((flags & O_TRUNC) && vp.v_type === VREG) vn_truncate(vp); // a device has nothing to cut
   return vp;
 }
 
@@ -450,9 +464,10 @@ export function kern_lseek(fdp: Filedesc, fd: number, offset: number, whence: nu
   if (!Number.isSafeInteger(offset)) return -EINVAL; // an off_t beyond 2^53 (docs/kernel.md)
   const fp = holdfp(fdp, fd, -1);
   if (fp === null) return -EBADF;
+  if (fp.f_pipe) { fdrop(fp); return -ESPIPE; }
   let newOffset: number;
   if (whence === SEEK_CUR) newOffset = fp.f_offset + offset;
-  else if (whence === SEEK_END) newOffset = offset + fp.f_vnode.v_size;
+  else if (whence === SEEK_END) newOffset = offset + (fp.f_vnode?.v_size ?? 0);
   else if (whence === SEEK_SET) newOffset = offset;
   else newOffset = NaN;
   const ok = newOffset >= 0 && Number.isSafeInteger(newOffset);
@@ -595,8 +610,8 @@ export function fdlist(fdp: Filedesc): FdInfo[] {
     const fp = node.fp;
     if (fp === null) continue;
     out.push({
-      fd, path: vn_fullpath(fp.f_vnode), f_offset: fp.f_offset, f_flag: fp.f_flag,
-      f_count: fp.f_count, fileflags: node.fileflags, v_usecount: fp.f_vnode.v_usecount,
+      fd, path: fp.f_vnode ? vn_fullpath(fp.f_vnode) : `pipe:${fp.f_pipe!.ino}`, f_offset: fp.f_offset, f_flag: fp.f_flag,
+      f_count: fp.f_count, fileflags: node.fileflags, v_usecount: fp.f_vnode?.v_usecount ?? 0,
     });
   }
   return out;

@@ -126,3 +126,33 @@ export function* sys_setpgid(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): 
   k.pgrps.enterpgrp(target, pgid, false);
   return 0;
 }
+
+/** getpgid(pid): the process group of pid (0: the caller); ESRCH if there is no such process. */
+export function* sys_getpgid(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen<number> {
+  const p = args[0] === 0 ? lp.lwp_proc : pfind(k, args[0]);
+  if (!p || !p.p_pgrp) return ESRCH;
+  msg.fds[0] = p.p_pgrp.pg_id;
+  return 0;
+}
+
+/** issetugid(): 1 if the process has changed ids or exec'd set-id (P_SUGID), else 0. */
+export function* sys_issetugid(_k: Kernel, lp: Lwp, _a: number[], msg: SysMsg): KGen<number> {
+  msg.fds[0] = lp.lwp_proc.p_flag & P_SUGID ? 1 : 0;
+  return 0;
+}
+
+/** MAXLOGNAME (sys/param.h): getlogin copies at most this much of s_login. */
+const MAXLOGNAME = 17;
+
+/**
+ * getlogin(buf, len): min(len, MAXLOGNAME) bytes of the session's login name. forklab has
+ * no setlogin, so the name is empty: the bytes are zeros.
+ */
+export function* sys_getlogin(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  return k.copyout(lp.lwp_proc, args[0], new Uint8Array(Math.min(args[1], MAXLOGNAME)));
+}
+
+/** sched_yield(): 0. forklab's scheduler does not end the caller's slice for it (docs/kernel.md). */
+export function* sched_yield(_k: Kernel, _lp: Lwp, _a: number[], _msg: SysMsg): KGen<number> {
+  return 0;
+}

@@ -11,7 +11,7 @@ import { SleepQueues, tsleep, wakeup } from "./synch.js";
 import { EventBus } from "./events.js";
 import { ProcTables, clampRandompid } from "./kern_proc.js";
 import { PgrpTable } from "./pgrp.js";
-import { UidTable, chgproccnt, plimit_init0, type RlimitTunables } from "./resource.js";
+import { UidTable, chgproccnt, plimit_init0, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_NOFILE, type RlimitTunables } from "./resource.js";
 import { Vfs } from "./vfs.js";
 import { Proc, Lwp, Thread, type KGen, type KRest } from "./proc.js";
 import { List } from "./queue.js";
@@ -19,8 +19,11 @@ import { IntMap } from "./intmap.js";
 import { Ucred } from "./ucred.js";
 import { Sigacts, pendingUnmasked, trapsignal } from "./signal.js";
 import { itimer_charge, itimer_cycles_left } from "./kern_time.js";
-import { fdinit_bootstrap } from "./filedesc.js";
-import { vmspace_alloc, inStackRegion, vm_page_count_severe, vm_waitpfault } from "./vm.js";
+import { fdinit_bootstrap, kern_open, kern_dup2, O_RDWR } from "./filedesc.js";
+import { Tty } from "./tty.js";
+import { VCHR } from "./vfs.js";
+import { vmspace_alloc, vm_page_count_severe, vm_waitpfault } from "./vm.js";
+import { vm_fault, vm_fault_range } from "./vm_map.js";
 import { fork1, start_forked_proc, type ForklistFn, type ProcOut } from "./fork.js";
 import { kern_wait, type WaitResult } from "./wait.js";
 import { syscall2, syscall_start, syscall_return } from "./syscall.js";
@@ -28,7 +31,7 @@ import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
   RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL,
-  SIGFPE, PAGE_SIZE,
+  SIGFPE, DFLDSIZ, MAXDSIZ, DFLSSIZ, MAXSSIZ,
 } from "./param.js";
 import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
 import { TF_ERR, TF_XFLAGS } from "../../assembly/i386.js";
@@ -36,6 +39,10 @@ import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
 import type { Vnode } from "./vfs.js";
+import type { FaultResult } from "./vm_map.js";
+
+/** The most one core copyin/copyout moves (its I/O buffer). */
+const IO_CHUNK = 65536;
 
 /** The tick the machine is at when the constructor returns: boot is over. */
 export const BOOT_TICKS = 1;
@@ -75,6 +82,15 @@ export class Kernel {
   readonly lwps = new IntMap<Lwp>();
   /** kprintf output, in order. */
   readonly log: string[] = [];
+  /** The console (/dev/console): init's descriptors 0, 1, 2. */
+  readonly console: Tty = new Tty(this);
+  /** The channel select and poll sleep on (selwait); selwakeup wakes them all. */
+  readonly selwait = { name: "select" };
+  /** Pipe ends made so far (their st_ino), and how many have a big buffer (nbigpipe). */
+  pipeIno = 0;
+  bigpipes = 0;
+  /** kern.hostname (sysctl). */
+  hostname = "";
   /** kern.maxfilesperproc: maxfiles (2 * maxproc) * 9 / 10. */
   get maxfilesperproc(): number { return Math.floor(this.tun.maxproc * 2 * 9 / 10); }
   /** What setrlimit caps limits with. */
@@ -133,6 +149,9 @@ export class Kernel {
     chgproccnt(p0.p_ucred.cr_ruidinfo, 1, 0);
     p0.p_sigacts = Sigacts.initial();
     p0.p_limit = plimit_init0(this.tun.maxproc, { maxfiles: 2 * this.tun.maxproc }); // init_main: maxfiles
+    // init_main: the data and stack limits from dfldsiz/maxdsiz and dflssiz/maxssiz (vmparam.h).
+    p0.p_limit.pl_rlimit[RLIMIT_DATA] = { rlim_cur: DFLDSIZ, rlim_max: MAXDSIZ };
+    p0.p_limit.pl_rlimit[RLIMIT_STACK] = { rlim_cur: DFLSSIZ, rlim_max: MAXSSIZ };
     fdinit_bootstrap(p0, this.vfs.root);
     const vm0 = vmspace_alloc(this);
     if (!vm0) throw new KernelPanic("no memory for proc0's vmspace");
@@ -173,11 +192,29 @@ export class Kernel {
     lp1.lwp_thread.td_comm = "init";
     this.drive(start_forked_proc(this, lp0, init));
     this.pgrps.enterpgrp(init, init.p_pid, true); // init's setsid()
+    this.openConsole(init);
     // init's main loop: reap whatever is given to it. It runs in the kernel (forklab has
     // no /sbin/init binary), so it never takes the fork_return path.
     this.core.cpuSwitchin(lp1.td);
     lp1.mode = "kernel";
     lp1.kgen = this.initMain(lp1);
+  }
+
+  /**
+   * init's setctty("/dev/console") and login_tty (reference §10.3): the console device is
+   * made, opened read/write and put on descriptors 0, 1 and 2, which every process forked
+   * from init inherits.
+   */
+  private openConsole(init: Proc): void {
+    const dev = this.vfs.mkdir("/dev");
+    if (typeof dev === "number") throw new KernelPanic(`cannot make /dev: errno ${-dev}`);
+    const vp = this.vfs.enter(dev, "console", VCHR, 0o600);
+    vp.v_rdev = this.console;
+    const nofile = { rlim_cur: init.p_limit!.pl_rlimit[RLIMIT_NOFILE].rlim_cur, maxfilesperproc: this.maxfilesperproc };
+    const fd = kern_open(init.p_fd!, this.vfs, "/dev/console", O_RDWR, 0, nofile);
+    if (fd !== 0) throw new KernelPanic(`console open gave ${fd}`);
+    kern_dup2(init.p_fd!, 0, 1, nofile);
+    kern_dup2(init.p_fd!, 0, 2, nofile);
   }
 
   private *initMain(lp: Lwp): KGen<number> {
@@ -228,6 +265,7 @@ export class Kernel {
         this.sliceUsed = used;
         const finished = this.resume(lp);
         this.events.deliver(); // the syscall or trap returned or slept: its events go out
+        this.console.deliver();
         const c = this.takeCharge();
         used += c;
         if (c !== 0) this.chargeSystem(lp, c);
@@ -280,13 +318,14 @@ export class Kernel {
           switch (outcome) {
             case "resolved": lp.lwp_ru.ru_minflt++; break;
             case "nomem": this.enterKernel(lp, vm_waitpfault(this, lp)); break;
-            case "signal": {
-              // trap_pfault: a protection failure is SIGBUS, an unmapped address SIGSEGV;
-              // the fault address goes in tf_err, the error code in tf_xflags.
+            case "bus":
+            case "segv": {
+              // trap_pfault: KERN_PROTECTION_FAILURE is SIGBUS, an address no entry maps
+              // SIGSEGV; the fault address goes in tf_err, the error code in tf_xflags.
               const tf = this.core.tfAddr(td);
               this.core.setWord(tf + TF_ERR, faultVa | 0);
               this.core.setWord(tf + TF_XFLAGS, faultErr | 0);
-              used += this.trapSignal(lp, (faultErr & 1) ? SIGBUS : SIGSEGV, T_PAGEFLT);
+              used += this.trapSignal(lp, outcome === "bus" ? SIGBUS : SIGSEGV, T_PAGEFLT);
             }
           }
           break;
@@ -330,21 +369,24 @@ export class Kernel {
   }
 
   /**
-   * trap_pfault for a user fault: copy-on-write (vm_fault), or stack growth. "nomem" when
-   * the page could not be had: the LWP waits for memory and retries, as vm_fault does.
+   * trap_pfault for a user fault: copy-on-write first (the common case, counted in
+   * vmmeter), else vm_fault over the map (vm_map.ts): stack growth, a page made on first
+   * touch, or the signal. "nomem" when the page could not be had: the LWP waits for memory
+   * and retries, as vm_fault does.
    */
-  private userFault(lp: Lwp, va: number, err: number): "resolved" | "nomem" | "signal" {
+  private userFault(lp: Lwp, va: number, err: number): FaultResult {
     const vm = lp.lwp_proc.p_vmspace!, x = this.core.x, gd = this.cpus[lp.cpu].gd_cnt;
     const optim = x.core_stat(STATS.cowOptim);
-    let r = this.core.fault(vm.vm_pmap, va, err);
+    const r = this.core.fault(vm.vm_pmap, va, err);
+    let outcome: FaultResult;
     if (r === 0) {
       gd.v_cow_faults++;
       if (x.core_stat(STATS.cowOptim) !== optim) gd.v_cow_optim++;
-    } else if (r === -EFAULT && (err & 1) === 0 && inStackRegion(vm, va)) {
-      r = this.core.enter(vm.vm_pmap, Math.floor(va / PAGE_SIZE) * PAGE_SIZE, 3);
+      outcome = "resolved";
+    } else {
+      outcome = r === -ENOMEM ? "nomem" : vm_fault(this, lp.lwp_proc, va, (err & 2) !== 0);
     }
-    const outcome = r === 0 ? "resolved" : r === -ENOMEM ? "nomem" : "signal";
-    if (this.events.wants("fault")) this.events.emit({ type: "fault", pid: lp.lwp_proc.p_pid, va, err, resolved: r === 0 });
+    if (this.events.wants("fault")) this.events.emit({ type: "fault", pid: lp.lwp_proc.p_pid, va, err, resolved: outcome === "resolved" });
     return outcome;
   }
 
@@ -451,22 +493,60 @@ export class Kernel {
     return this.lwps.get(this.core.x.lwp_first(p.p_lwp_tree))!;
   }
 
-  // copyin/copyout through p's page tables. Errors are positive errno values.
+  // copyin/copyout through p's page tables, with the user's rights. Errors are positive
+  // errno values. A copy that finds a page missing faults the range in and tries again, as
+  // trap_pfault does for a kernel-mode fault on a user address (grow_stack, vm_fault): so
+  // a copyout to a stack page never touched, or to mmap'd memory, succeeds.
+  // A range that runs past 4 GiB (uva + len, as a kernel path computes it) is EFAULT, as
+  // the i386 copyin's overflow check makes it; more than the core's I/O buffer is copied
+  // in pieces.
   copyin(p: Proc, uva: number, len: number): Uint8Array | null {
-    return this.core.copyin(p.p_vmspace!.vm_pmap, uva >>> 0, len);
+    if (uva + len > 0x100000000) return null;
+    if (len > IO_CHUNK) {
+      const out = new Uint8Array(len);
+      for (let off = 0; off < len; off += IO_CHUNK) {
+        const b = this.copyin(p, uva + off, Math.min(IO_CHUNK, len - off));
+        if (!b) return null;
+        out.set(b, off);
+      }
+      return out;
+    }
+    const pm = p.p_vmspace!.vm_pmap;
+    const r = this.core.copyin(pm, uva >>> 0, len);
+    if (r !== null || !vm_fault_range(this, p, uva >>> 0, len, false)) return r;
+    return this.core.copyin(pm, uva >>> 0, len);
   }
   copyout(p: Proc, uva: number, bytes: Uint8Array): number {
-    return this.core.copyout(p.p_vmspace!.vm_pmap, uva >>> 0, bytes) === 0 ? 0 : EFAULT;
+    if (uva + bytes.length > 0x100000000) return EFAULT;
+    if (bytes.length > IO_CHUNK) {
+      for (let off = 0; off < bytes.length; off += IO_CHUNK) {
+        if (this.copyout(p, uva + off, bytes.subarray(off, off + IO_CHUNK))) return EFAULT;
+      }
+      return 0;
+    }
+    const pm = p.p_vmspace!.vm_pmap;
+    if (this.core.copyout(pm, uva >>> 0, bytes) === 0) return 0;
+    if (!vm_fault_range(this, p, uva >>> 0, bytes.length, true)) return EFAULT;
+    return this.core.copyout(pm, uva >>> 0, bytes) === 0 ? 0 : EFAULT;
   }
   copyinWord(p: Proc, uva: number): number | null {
-    return this.core.readWord(p.p_vmspace!.vm_pmap, uva >>> 0);
+    const pm = p.p_vmspace!.vm_pmap;
+    const r = this.core.readWord(pm, uva >>> 0);
+    if (r !== null || !vm_fault_range(this, p, uva >>> 0, 4, false)) return r;
+    return this.core.readWord(pm, uva >>> 0);
   }
   copyoutWord(p: Proc, uva: number, v: number): number {
-    return this.core.writeWord(p.p_vmspace!.vm_pmap, uva >>> 0, v) === 0 ? 0 : EFAULT;
+    const pm = p.p_vmspace!.vm_pmap;
+    if (this.core.writeWord(pm, uva >>> 0, v) === 0) return 0;
+    if (!vm_fault_range(this, p, uva >>> 0, 4, true)) return EFAULT;
+    return this.core.writeWord(pm, uva >>> 0, v) === 0 ? 0 : EFAULT;
   }
   /** The syscall's argument words from the user stack; null on EFAULT. */
   copyinArgs(p: Proc, uva: number, n: number): number[] | null {
-    return this.core.copyinWords(p.p_vmspace!.vm_pmap, uva >>> 0, n);
+    const pm = p.p_vmspace!.vm_pmap;
+    const r = this.core.copyinWords(pm, uva >>> 0, n);
+    if (r !== null || !vm_fault_range(this, p, uva >>> 0, 4 * n, false)) return r;
+    return this.core.copyinWords(pm, uva >>> 0, n);
   }
   /** A NUL-terminated user string: null on EFAULT, undefined when longer than max. */
   copyinstr(p: Proc, uva: number, max: number): string | null | undefined {

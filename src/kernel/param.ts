@@ -138,6 +138,9 @@ export const LK_NOWAIT = 0x10;
 // vm (vmparam.h): the stack exec maps grows in SGROWSIZ steps; vm_ssize is in pages.
 export const SGROWSIZ = 128 * 1024;
 export const MAXSSIZ = 64 * 1024 * 1024;
+export const DFLSSIZ = 8 * 1024 * 1024;
+export const DFLDSIZ = 128 * 1024 * 1024;
+export const MAXDSIZ = 512 * 1024 * 1024;
 export const USRSTACK = 0xBFC00000;
 export const PAGE_SIZE = 4096;
 

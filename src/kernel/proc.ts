@@ -89,6 +89,12 @@ export class Lwp {
   lwp_sigmask: Sigset = 0n;
   lwp_sigstk = { ss_sp: 0, ss_size: 0, ss_flags: 0 };
   lwp_rtprio = { type: 0, prio: 0 };
+  /**
+   * The thread's TLS descriptors (td_tls, struct i386tls: set_tls_area's three slots, each
+   * {base, size} or null when unset). The selector of slot i is ((15 + i) << 3) | 3
+   * (0x7B, 0x83, 0x8B): a %gs loaded with one has slot i's base. Copied at fork.
+   */
+  lwp_tls: ({ base: number; size: number } | null)[] = [null, null, null];
   // lwp_md.md_regs is the core's trapframe; lwp_thread is below.
   lwp_thread!: Thread;
 
@@ -219,6 +225,7 @@ export function copyLwpStartRegion(to: Lwp, from: Lwp): void {
   ss.ss_sp = fss.ss_sp; ss.ss_size = fss.ss_size; ss.ss_flags = fss.ss_flags;
   to.lwp_rtprio.type = from.lwp_rtprio.type;
   to.lwp_rtprio.prio = from.lwp_rtprio.prio;
+  if (from.lwp_tls[0] || from.lwp_tls[1] || from.lwp_tls[2]) to.lwp_tls = from.lwp_tls.map((t) => (t ? { ...t } : null));
 }
 
 /** PHOLD/PRELE just count (reference §2.4). */

@@ -22,6 +22,15 @@ import {
   sys_gettimeofday, sys_clock_gettime, sys_clock_getres, sys_nanosleep, sys_setitimer, sys_getitimer,
 } from "./kern_time.js";
 import { sys_getrusage } from "./kern_rusage.js";
+// The I/O and memory model for C programs (console, pipes, select/poll, mmap, sysctl, TLS).
+import {
+  sys_readv, sys_writev, sys_fcntl, sys_getdtablesize, sys_fstat, sys_stat,
+} from "./kern_descrip.js";
+import { sys_getpgid, sys_issetugid, sys_getlogin, sched_yield } from "./kern_prot.js";
+import { sys_pipe } from "./pipe.js";
+import { sys_ioctl, sys_select, sys_poll } from "./sys_generic.js";
+import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvise } from "./vm_mmap.js";
+import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -51,6 +60,11 @@ export const SYS = {
   // Signals, time and accounting.
   sigaltstack: 53, setitimer: 83, getitimer: 86, gettimeofday: 116, getrusage: 117, clock_gettime: 232,
   clock_getres: 234, nanosleep: 240, sigsuspend: 341, sigreturn: 344,
+  // The I/O and memory model for C programs.
+  break: 17, pipe: 42, getlogin: 49, ioctl: 54, munmap: 73, mprotect: 74, madvise: 75,
+  getdtablesize: 89, fcntl: 92, select: 93, readv: 120, writev: 121, mmap: 197, __sysctl: 202,
+  getpgid: 207, poll: 209, minherit: 250, issetugid: 253, sched_yield: 331, set_tls_area: 472,
+  get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -116,6 +130,31 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["nanosleep", "const struct timespec *rqtp, struct timespec *rmtp", sys_nanosleep],
   ["sigsuspend", "const sigset_t *sigmask", sys_sigsuspend],
   ["sigreturn", "ucontext_t *sigcntxp", sys_sigreturn],
+  // The I/O and memory model for C programs.
+  ["break", "char *nsize", sys_obreak],
+  ["pipe", "", sys_pipe],
+  ["getlogin", "char *namebuf, u_int namelen", sys_getlogin],
+  ["ioctl", "int fd, u_long com, caddr_t data", sys_ioctl],
+  ["munmap", "void *addr, size_t len", sys_munmap],
+  ["mprotect", "const void *addr, size_t len, int prot", sys_mprotect],
+  ["madvise", "void *addr, size_t len, int behav", sys_madvise],
+  ["getdtablesize", "", sys_getdtablesize],
+  ["fcntl", "int fd, int cmd, long arg", sys_fcntl],
+  ["select", "int nd, fd_set *in, fd_set *ou, fd_set *ex, struct timeval *tv", sys_select],
+  ["readv", "int fd, struct iovec *iovp, u_int iovcnt", sys_readv],
+  ["writev", "int fd, struct iovec *iovp, u_int iovcnt", sys_writev],
+  ["mmap", "caddr_t addr, size_t len, int prot, int flags, int fd, int pad, off_t pos", sys_mmap],
+  ["__sysctl", "int *name, u_int namelen, void *old, size_t *oldlenp, void *new, size_t newlen", sys___sysctl],
+  ["getpgid", "pid_t pid", sys_getpgid],
+  ["poll", "struct pollfd *fds, u_int nfds, int timeout", sys_poll],
+  ["minherit", "void *addr, size_t len, int inherit", sys_minherit],
+  ["issetugid", "", sys_issetugid],
+  ["sched_yield", "", sched_yield],
+  ["set_tls_area", "int which, struct tls_info *info, size_t infosize", sys_set_tls_area],
+  ["get_tls_area", "int which, struct tls_info *info, size_t infosize", sys_get_tls_area],
+  ["stat", "const char *path, struct stat *ub", sys_stat],
+  ["fstat", "int fd, struct stat *sb", sys_fstat],
+  ["lstat", "const char *path, struct stat *ub", sys_stat],
 ];
 
 export const sysent: (Sysent | undefined)[] = [];

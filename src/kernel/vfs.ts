@@ -8,10 +8,11 @@
 // vnodes: whoever keeps one calls vref.
 import { EEXIST, EFBIG, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR } from "./errno.js";
 
-// enum vtype (sys/sys/vnode.h); only these two exist here.
+// enum vtype (sys/sys/vnode.h); only these three exist here.
 export const VREG = 1;
 export const VDIR = 2;
-export type VType = typeof VREG | typeof VDIR;
+export const VCHR = 4;
+export type VType = typeof VREG | typeof VDIR | typeof VCHR;
 
 export const MAXPATHLEN = 1024;
 export const NAME_MAX = 255;
@@ -24,6 +25,10 @@ export class Vnode {
   v_size = 0;
   /** Backing store of a regular file; bytes past v_size are zero. */
   v_data: Uint8Array = new Uint8Array(0);
+  /** The shared object of MAP_SHARED mappings of this file (vm_map.ts), while there are any. */
+  v_object: import("./vm_map.js").VmObject | null = null;
+  /** A character device's driver (the console), null otherwise. */
+  v_rdev: import("./tty.js").Tty | null = null;
   /** Children of a directory, null for a regular file. */
   readonly v_children: Map<string, Vnode> | null;
   /** The containing directory; the root is its own parent. */

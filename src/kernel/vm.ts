@@ -7,6 +7,10 @@ import { RFMEM, RFPROC, SGROWSIZ, MAXSSIZ, USRSTACK, PAGE_SIZE } from "./param.j
 import { ENOMEM } from "./errno.js";
 import { tsleep } from "./synch.js";
 import { KernelPanic } from "./panic.js";
+import {
+  VmMap, VM_INHERIT_NONE, VM_INHERIT_SHARE, vm_map_clear, vm_map_stack, vm_map_entry_make_shared,
+  vm_object_reference, VM_PROT_READ, VM_PROT_WRITE, type VmMapEntry,
+} from "./vm_map.js";
 
 export class Vmspace {
   vm_refcnt = 1;
@@ -21,6 +25,8 @@ export class Vmspace {
   vm_daddr = 0;
   vm_maxsaddr = 0;
   vm_minsaddr = 0;
+  /** The map's entries (vm_map); the page tables are the core's (vm_pmap). */
+  readonly vm_map = new VmMap();
   constructor(readonly vm_pmap: number) {}
 
   copyRegion(from: Vmspace): void {
@@ -36,13 +42,66 @@ export function vmspace_alloc(k: Kernel): Vmspace | null {
   return pm < 0 ? null : new Vmspace(pm);
 }
 
-/** vmspace_fork: a copy of vm1 made by the core with the configured strategy; null on ENOMEM. */
+/**
+ * vmspace_fork: the child's map entry by entry. VM_INHERIT_NONE: a hole. VM_INHERIT_SHARE:
+ * the same object (one is made first for a private entry), whose pages the child faults
+ * in. VM_INHERIT_COPY: the pages copied or shared copy-on-write by the configured
+ * strategy; an entry with an object (MAP_SHARED set to COPY by minherit) gives the child a
+ * private copy of the object's pages. The core forks the page tables with the NONE and
+ * SHARE entries (and objects) left out. Null on ENOMEM.
+ */
 export function vmspace_fork(k: Kernel, vm1: Vmspace): Vmspace | null {
-  const pm = k.core.fork(vm1.vm_pmap, k.tun.strategy);
+  const es = vm1.vm_map.entries;
+  let special = false;
+  for (let i = 0; i < es.length; i++) if (es[i].inheritance !== 1 || es[i].object !== null) { special = true; break; }
+  if (!special) {
+    // Every entry private and VM_INHERIT_COPY (nearly every fork): one core call.
+    const pm = k.core.fork(vm1.vm_pmap, k.tun.strategy);
+    if (pm < 0) return null;
+    const vm2 = new Vmspace(pm);
+    vm2.copyRegion(vm1);
+    const e2 = vm2.vm_map.entries;
+    for (let i = 0; i < es.length; i++) e2.push(es[i].clone());
+    return vm2;
+  }
+  for (const e of es) {
+    if (e.inheritance === VM_INHERIT_SHARE && e.object === null && !vm_map_entry_make_shared(k, vm1.vm_pmap, e)) return null;
+  }
+  const skip: [number, number][] = [];
+  for (const e of es) {
+    if (e.inheritance === VM_INHERIT_NONE || e.object !== null) {
+      const last = skip[skip.length - 1];
+      if (last && last[1] === e.start) last[1] = e.end; else skip.push([e.start, e.end]);
+    }
+  }
+  const pm = k.core.forkSkip(vm1.vm_pmap, k.tun.strategy, skip);
   if (pm < 0) return null;
   const vm2 = new Vmspace(pm);
   vm2.copyRegion(vm1);
+  for (const e of es) {
+    if (e.inheritance === VM_INHERIT_NONE) continue;
+    const c = e.clone();
+    if (e.inheritance === VM_INHERIT_SHARE) vm_object_reference(c.object!);
+    else if (e.object !== null) {
+      c.object = null;
+      if (!copyObjectPages(k, e, pm)) { vmspace_terminate(k, vm2); return null; }
+    }
+    vm2.vm_map.entries.push(c);
+  }
   return vm2;
+}
+
+/** A private copy in pm of the object pages entry e maps (made so far). */
+function copyObjectPages(k: Kernel, e: VmMapEntry, pm: number): boolean {
+  const core = k.core, phys = () => core.phys();
+  for (const [idx, pa] of e.object!.pages) {
+    const va = e.start + idx * PAGE_SIZE - e.offset;
+    if (va < e.start || va >= e.end) continue;
+    if (core.enter(pm, va, VM_PROT_READ | VM_PROT_WRITE) < 0) return false;
+    core.copyout(pm, va, phys().slice(pa, pa + PAGE_SIZE));
+    if ((e.protection & VM_PROT_WRITE) === 0) core.protect(pm, va, va + PAGE_SIZE, VM_PROT_READ);
+  }
+  return true;
 }
 
 /** sysref_get */
@@ -65,6 +124,7 @@ export function vmspace_exitfree(k: Kernel, p: Proc): void {
 }
 
 function vmspace_terminate(k: Kernel, vm: Vmspace): void {
+  vm_map_clear(k, vm);
   k.core.pmapDestroy(vm.vm_pmap);
   k.wakeupMemory();
 }
@@ -143,13 +203,12 @@ export function pmap_replacevm(k: Kernel, p: Proc, vm: Vmspace): void {
   }
 }
 
-/** True when va lies in the stack region exec set up, where a fault grows the stack. */
-export function inStackRegion(vm: Vmspace, va: number): boolean {
-  return vm.vm_maxsaddr !== 0 && va >= vm.vm_maxsaddr && va < USRSTACK;
-}
-
-/** Sets the stack geometry exec_new_vmspace gives a fresh image (reference §6.12). */
+/**
+ * exec_new_vmspace's stack (reference §6.12): vm_map_stack's entry, SGROWSIZ at the top of
+ * user space with MAXSSIZ reserved below for it to grow into; vm_ssize counts its pages.
+ */
 export function setStackGeometry(vm: Vmspace): void {
+  if (!vm_map_stack(vm.vm_map)) throw new KernelPanic("exec_new_vmspace: the stack region is not empty");
   vm.vm_ssize = SGROWSIZ / PAGE_SIZE;
   vm.vm_maxsaddr = USRSTACK - MAXSSIZ;
   vm.vm_minsaddr = USRSTACK;

@@ -10,6 +10,7 @@
 // what neither a success nor a refusal explains is counted as ENOMEM, the only other
 // error fork1 returns to a plain fork.
 import { bundledProgram, BUNDLED_PROGRAMS } from "../user/programs.js";
+import type { ProgramImage } from "../kernel/image.js";
 import { EAGAIN, ENOMEM } from "../kernel/errno.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import {
@@ -24,6 +25,10 @@ export type BombProgram = (typeof BOMB_PROGRAMS)[number];
 export interface BombOptions extends MachineOptions, ProcessOptions {
   /** Which bomb (default forkbomb). */
   program?: BombProgram;
+  /** Or your own program (a static i386 ELF image) as the bomb. */
+  image?: ProgramImage;
+  /** Where that image came from, for the report. */
+  file?: string;
   /** Run exactly this long. Default: until saturation, then `settle` more, at most `limit`. */
   duration?: Duration;
   /** How long to go on after saturation when no duration is given (default 1 s). */
@@ -45,7 +50,8 @@ export interface ErrnoCount {
 
 export interface BombReport {
   command: "bomb";
-  program: BombProgram;
+  /** The bundled bomb's name, or the name of your program's file. */
+  program: string;
   description: string;
   machine: MachineInfo;
   process: { pid: number; uid: number; nprocLimit: number | null };
@@ -96,15 +102,16 @@ export interface BombReport {
 }
 
 export function runBomb(o: BombOptions = {}): BombReport {
-  const program = o.program ?? "forkbomb";
-  if (!(BOMB_PROGRAMS as readonly string[]).includes(program)) {
+  if (o.image && o.program) throw new RangeError("give a bundled program or an image, not both");
+  const program = o.image ? o.image.name : o.program ?? "forkbomb";
+  if (!o.image && !(BOMB_PROGRAMS as readonly string[]).includes(program)) {
     throw new RangeError(`program must be one of ${BOMB_PROGRAMS.join(", ")}, got ${JSON.stringify(program)}`);
   }
   const now = o.hostClock ?? defaultHostClock;
   const uid = o.uid ?? DEFAULT_UID;
   const { fl, machine } = createMachine(o);
   const hz = fl.hz;
-  const image = bundledProgram(program);
+  const image = o.image ?? bundledProgram(program as BombProgram);
 
   const t0 = now();
   const p = fl.spawn({ image, argv: [program], uid, nprocLimit: o.nprocLimit });
@@ -194,7 +201,7 @@ export function runBomb(o: BombOptions = {}): BombReport {
   return {
     command: "bomb",
     program,
-    description: BUNDLED_PROGRAMS[program],
+    description: o.image ? `your program ${o.file ?? o.image.name}` : BUNDLED_PROGRAMS[program as BombProgram],
     machine,
     process: { pid: p.pid, uid, nprocLimit: o.nprocLimit ?? null },
     ceiling,

@@ -5,14 +5,34 @@ import type { ProgramImage } from "../kernel/image.js";
 import type { KernelEvent, EventType } from "../kernel/events.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import { installBundled } from "../user/programs.js";
+import type { ConsoleOutput } from "../kernel/api.js";
 import {
   createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, exitInfo, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type ExitInfo, type HostClock,
 } from "./common.js";
 
+/** A file put in the machine's filesystem before the program starts. */
+export interface GuestFile { path: string; bytes: Uint8Array; mode?: number }
+
 export interface RunProgramOptions extends MachineOptions, ProcessOptions {
   image: ProgramImage;
+  /**
+   * The program's file bytes: installed at `path` so it can read or exec itself (without
+   * them, the image is registered there for execve).
+   */
+  bytes?: Uint8Array;
+  /** Where the program goes in the filesystem (default /bin/<image.name>); argv[0] by default. */
+  path?: string;
+  /** Other files to install first (helpers it execs, data it reads). */
+  files?: GuestFile[];
+  /** Called with each console write as it is made (the program's stdout and stderr). */
+  onOutput?: (o: ConsoleOutput) => void;
+  /**
+   * Where console input comes from: called when the machine has nothing to run but a
+   * process waits for input; returns bytes, or null at end of input.
+   */
+  stdin?: () => Uint8Array | null;
   /** argv (default [image.name]). */
   argv?: string[];
   /** Where the image came from, for the report. */
@@ -40,6 +60,8 @@ export interface RunReport {
   events: Partial<Record<EventType, number>>;
   /** Every event, with --trace. */
   trace: KernelEvent[] | null;
+  /** Everything written to the console (descriptors 0-2 of every process), as text. */
+  output: string;
   /** What the kernel printed, each distinct line with how often. */
   messages: { text: string; count: number }[];
   final: { nprocs: number };
@@ -66,7 +88,12 @@ export function runProgram(o: RunProgramOptions): RunReport {
   const uid = o.uid ?? DEFAULT_UID;
   const { fl, machine } = createMachine(o);
   installBundled(fl);
-  const argv = o.argv ?? [o.image.name];
+  const path = o.path ?? `/bin/${o.image.name}`;
+  for (const f of o.files ?? []) fl.installFile(f.path, f.bytes, f.mode ?? 0o755);
+  if (o.bytes) fl.installFile(path, o.bytes, 0o755);
+  else fl.registerProgram(path, o.image);
+  const argv = o.argv ?? [path];
+  if (o.onOutput) fl.console.onOutput(o.onOutput);
 
   const counts: Partial<Record<EventType, number>> = {};
   const trace: KernelEvent[] | null = o.trace ? [] : null;
@@ -85,18 +112,27 @@ export function runProgram(o: RunProgramOptions): RunReport {
 
   const t0 = now();
   // The fork from init that starts the program, and its exec, are events of the run too.
-  const p = fl.spawn({ image: o.image, argv, uid, nprocLimit: o.nprocLimit });
+  const p = fl.spawn({ path, argv, uid, nprocLimit: o.nprocLimit });
   pid = p.pid;
   if (p.stat === "SZOMB" && exit === null) exit = exitInfo(p.xstat, fl.preciseSeconds - v0);
 
   // Until init has reaped the program (so it is not left a zombie), or the limit.
   const start = fl.ticks;
   const limit = durationTicks(o.limit ?? { seconds: 2 }, fl.hz);
-  const r = runChunks(fl, {
-    origin: start,
-    endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped,
-    onChunk: () => o.onProgress?.({ fraction: Math.min(1, (fl.ticks - start) / Math.max(1, limit)), detail: `${vsec(fl.seconds)} s virtual, ${fl.kernel.nprocs} processes` }),
-  });
+  let r: ReturnType<typeof runChunks>;
+  let series: Series | null = null;
+  for (;;) {
+    r = runChunks(fl, {
+      origin: start,
+      endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped,
+      onChunk: () => o.onProgress?.({ fraction: Math.min(1, (fl.ticks - start) / Math.max(1, limit)), detail: `${vsec(fl.seconds)} s virtual, ${fl.kernel.nprocs} processes` }),
+    });
+    series = series ? joinSeries(series, r.series) : r.series;
+    // Idle with a process waiting for console input: feed it from stdin (or end it) and go on.
+    if (r.stop !== "idle" || reaped || !o.stdin || fl.console.inputEnded || fl.console.readers === 0) break;
+    const chunk = o.stdin();
+    if (chunk === null || chunk.length === 0) fl.console.endInput(); else fl.console.input(chunk);
+  }
   const hostSeconds = (now() - t0) / 1000;
   const x = exit as ExitInfo | null;
   return {
@@ -108,12 +144,19 @@ export function runProgram(o: RunProgramOptions): RunReport {
     run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds - v0), ticks: fl.ticks - start, end: x ? "exited" : r.stop === "idle" ? "idle" : "limit" },
     events: counts,
     trace,
+    output: fl.console.output(),
     messages: countLines(fl.messages().slice(messages0)),
     final: { nprocs: fl.kernel.nprocs },
     vmmeter: vmmeter(fl),
     host: { seconds: hsec(hostSeconds) },
-    series: r.series,
+    series,
   };
+}
+
+/** Two stretches of samples as one (the second starts where the first ended). */
+function joinSeries(a: Series, b: Series): Series {
+  const skip = b.ticks[0] === a.ticks[a.ticks.length - 1] ? 1 : 0;
+  return { ...a, ticks: [...a.ticks, ...b.ticks.slice(skip)], nprocs: [...a.nprocs, ...b.nprocs.slice(skip)] };
 }
 
 /** Distinct lines (trailing newline dropped) with how often each came, in first-seen order. */

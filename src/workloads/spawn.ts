@@ -7,6 +7,7 @@
 // UnixBench proper takes a geometric mean over several 30 s runs: this is one run.
 import { bundledProgram, BUNDLED_PROGRAMS } from "../user/programs.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
+import type { ProgramImage } from "../kernel/image.js";
 import {
   createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, rate, exitInfo, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
@@ -16,6 +17,10 @@ import {
 export const UNIXBENCH_SPAWN_BASELINE = 126;
 
 export interface SpawnOptions extends MachineOptions, ProcessOptions {
+  /** Your own spawn loop (a static i386 ELF image) instead of the bundled one. */
+  image?: ProgramImage;
+  /** Where that image came from, for the report. */
+  file?: string;
   /** Run the program with argv[1] = loops: it exits after that many. */
   loops?: number;
   /** Or run the endless loop for this long (default 1 s when loops is not given). */
@@ -30,7 +35,8 @@ export interface SpawnOptions extends MachineOptions, ProcessOptions {
 
 export interface SpawnReport {
   command: "spawn";
-  program: "spawn";
+  /** "spawn", or the name of your program's file. */
+  program: string;
   description: string;
   machine: MachineInfo;
   process: { pid: number; uid: number; nprocLimit: number | null; argv: string[] };
@@ -59,10 +65,11 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
   const uid = o.uid ?? DEFAULT_UID;
   const { fl, machine } = createMachine(o);
   const hz = fl.hz;
-  const argv = o.loops !== undefined ? ["spawn", String(o.loops)] : ["spawn"];
+  const image = o.image ?? bundledProgram("spawn");
+  const argv = o.loops !== undefined ? [image.name, String(o.loops)] : [image.name];
 
   const t0 = now();
-  const p = fl.spawn({ image: bundledProgram("spawn"), argv, uid, nprocLimit: o.nprocLimit });
+  const p = fl.spawn({ image, argv, uid, nprocLimit: o.nprocLimit });
   let loops = 0;
   let exit: ExitInfo | null = null;
   fl.on("reap", (e) => { if (e.by === p.pid) loops++; });
@@ -88,8 +95,8 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
 
   return {
     command: "spawn",
-    program: "spawn",
-    description: BUNDLED_PROGRAMS.spawn,
+    program: image.name,
+    description: o.image ? `your program ${o.file ?? o.image.name}` : BUNDLED_PROGRAMS.spawn,
     machine,
     process: { pid: p.pid, uid, nprocLimit: o.nprocLimit ?? null, argv },
     requested: { loops: o.loops ?? null, seconds: duration === null ? null : vsec(duration / hz) },

@@ -38,6 +38,13 @@ describe("bin/forklab.js", () => {
     expect(r.peak.nprocs).toBe(54);
   });
 
+  it("forklab run: the host's stdin is the program's console input, its output and exit status come back", () => {
+    const r = spawnSync(process.execPath, [BIN, "run", "--quiet", "test/fixtures/console/cat"], { encoding: "utf8", input: "piped\nin\n" });
+    expect(r.stdout).toBe("piped\nin\n");
+    expect(r.stderr).toBe("eof\n");
+    expect(r.status).toBe(7);
+  });
+
   it("prints the text report, with no progress bar when stderr is not a TTY", () => {
     const r = spawnSync(process.execPath, [BIN, "spawn", "--loops", "20"], { encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -19,7 +19,7 @@ describe("usage errors: exit 2", () => {
     [["bomb", "--for", "10"], /option '--for <duration>' argument '10' is invalid\. expects a virtual duration such as 10s, 500ms, 2m, or ticks such as 300t/],
     [["bomb", "--for", "1.5t"], /'--for <duration>' argument '1.5t' is invalid/],
     [["bomb", "--strategy", "share"], /option '--strategy <how>' argument 'share' is invalid\. Allowed choices are copy, cow/],
-    [["bomb", "--program", "spawn"], /option '--program <name>' argument 'spawn' is invalid\. Allowed choices are forkbomb, bashbomb/],
+    [["bomb", "--program", "spawn"], /--program expects forkbomb or bashbomb, or an ELF file; there is no file "spawn"/],
     [["bomb", "--uid", "-1"], /option '--uid <n>' argument '-1' is invalid/],
     [["bomb", "--cpus", "0"], /option '--cpus <n>' argument '0' is invalid\. expects an integer from 1 to 64/],
     [["bomb", "--nproc-limit", "0"], /option '--nproc-limit <n>' argument '0' is invalid/],

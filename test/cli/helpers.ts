@@ -10,13 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+export async function cli(args: string[], opts: { cwd?: string; stdin?: string[] } = {}): Promise<CliResult> {
   let out = "", err = "", t = 0;
+  const input = opts.stdin ? [...opts.stdin] : [];
   const code = await main(args, {
     stdout: (s) => { out += s; },
     stderr: (s) => { err += s; },
     now: () => (t += 1),
     cwd: opts.cwd,
+    stdin: () => { const s = input.shift(); return s === undefined ? null : new TextEncoder().encode(s); },
   });
   return { code, stdout: out, stderr: err };
 }
@@ -26,8 +28,11 @@ export async function cliJson<T = Record<string, unknown>>(args: string[], opts:
   // Right after the command: after `run FILE` it would be the program's argument.
   const r = await cli([args[0], "--json", ...args.slice(1)], opts);
   expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
+  const report = JSON.parse(r.stdout) as T;
+  // `run` exits with the program's status (128 + a signal, 1 if it did not exit).
+  const exit = (report as { exit?: { code: number | null; signal: number | null } | null }).exit;
+  expect(r.code).toBe(args[0] !== "run" ? 0 : !exit ? 1 : exit.code ?? 128 + exit.signal!);
+  return report;
 }
 
 /** The text report without its chart (the last section, from the chart's title line). */

@@ -1,6 +1,7 @@
 // Differential test of the whole core: the Wasm build and the portable JavaScript build
 // of the same sources (docs/core.md) run the same seeded random operation sequences —
-// address spaces (enter with random protections, fork with each strategy, copyout,
+// address spaces (enter with random protections, enterFrame, fork with each strategy and
+// with skipped ranges, protectNone, copyout,
 // copyin, words, translate with random access bits, faults, protect, remove, destroy),
 // kernel threads (thread_alloc/free, cpu_fork, cpu_prepare_lwp, exec_setregs,
 // cpu_switchin, fork handlers, pcb/trapframe words) and LWP trees (insert, remove,
@@ -96,6 +97,14 @@ function userRange(r: Rng): [number, number] {
   const pages = r.chance(0.1) ? r.int(3000) : r.int(8);
   const eva = Math.min(MAX_USER, sva + pages * PAGE);
   return [sva, eva];
+}
+
+/** Up to three disjoint ranges, ascending, for forkSkip (vmspace_fork's NONE and SHARE entries). */
+function skipRanges(r: Rng): [number, number][] {
+  const rs = [userRange(r), userRange(r), userRange(r)].slice(0, 1 + r.int(3)).sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const x of rs) if (out.length === 0 || x[0] >= out[out.length - 1][1]) out.push(x);
+  return out;
 }
 
 /** A user address for copyin/copyout: in or near a mapped page, sometimes past the end of user space. */
@@ -201,13 +210,19 @@ function step(c: Both, w: World, r: Rng, label: string): void {
         }
         return [i, 0];
       });
+    } else if (r.chance(0.15)) {
+      // Another page's frame entered here too (a shared object's page): enterFrame.
+      const src = pm(), from = mappedPage(r, c.w, src);
+      const pa = (c.w.pte(src, from) & 0xFFFFF000) >>> 0;
+      same(c, say(`enterFrame(${p}, 0x${va.toString(16)}, 0x${pa.toString(16)}, ${prot})`), (k) => k.enterFrame(p, va, pa, prot));
     } else {
       same(c, say(`enter(${p}, 0x${va.toString(16)}, ${prot})`), (k) => k.enter(p, va, prot));
     }
   } else if (choice < 27) {                                           // fork
     if (w.pms.length >= MAX_PMS) return;
     const [p, s] = [pm(), r.pick(STRATEGIES) as Strategy];
-    const h = same(c, say(`fork(${p}, ${s})`), (k) => k.fork(p, s)) as number;
+    const skip = r.chance(0.4) ? skipRanges(r) : [];
+    const h = same(c, say(`fork(${p}, ${s}, skip ${JSON.stringify(skip)})`), (k) => (skip.length ? k.forkSkip(p, s, skip) : k.fork(p, s))) as number;
     if (h > 0) w.pms.push(h);
   } else if (choice < 30) {                                           // destroy
     if (w.pms.length < 3 || r.chance(0.5)) return;
@@ -220,7 +235,8 @@ function step(c: Both, w: World, r: Rng, label: string): void {
     same(c, say(`remove(${p}, 0x${s.toString(16)}, 0x${e.toString(16)})`), (k) => k.remove(p, s, e));
   } else if (choice < 37) {                                           // protect
     const [p, [s, e], prot] = [pm(), userRange(r), r.int(8)];
-    same(c, say(`protect(${p}, 0x${s.toString(16)}, 0x${e.toString(16)}, ${prot})`), (k) => k.protect(p, s, e, prot));
+    if (r.chance(0.2)) same(c, say(`protectNone(${p}, 0x${s.toString(16)}, 0x${e.toString(16)})`), (k) => k.protectNone(p, s, e));
+    else same(c, say(`protect(${p}, 0x${s.toString(16)}, 0x${e.toString(16)}, ${prot})`), (k) => k.protect(p, s, e, prot));
   } else if (choice < 49) {                                           // translate
     const p = pm(), access = r.int(8);
     const va = anyVa(r, w, c.w, p);

@@ -44,7 +44,7 @@ function snap(fdp: Filedesc): unknown {
   fdcheck(fdp);
   return JSON.stringify({
     nfiles: fdp.fd_nfiles, lastfile: fdp.fd_lastfile,
-    nodes: fdp.fd_files.map((n) => [n.fp?.f_vnode.v_ino ?? 0, n.fileflags, n.reserved, n.allocated]),
+    nodes: fdp.fd_files.map((n) => [n.fp?.f_vnode?.v_ino ?? 0, n.fileflags, n.reserved, n.allocated]),
     list: fdlist(fdp), root: vfs.root.v_usecount, data: data.v_usecount, size: data.v_size,
   });
 }

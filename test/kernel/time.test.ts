@@ -245,8 +245,9 @@ describe("interval timers (setitimer, getitimer)", () => {
     const o = fl.userAlloc(c, 16);
     ok(fl, c, "getitimer", [0, o]);
     expect(words(fl, c, o, 4)).toEqual([0, 0, 0, 0]);
-    ok(fl, p, "getitimer", [0, o]);
-    expect(fl.readWord(p, o + 8)).toBe(1);
+    const po = fl.userAlloc(p, 16); // c's buffer is c's alone: the parent needs its own
+    ok(fl, p, "getitimer", [0, po]);
+    expect(fl.readWord(p, po + 8)).toBe(1);
     // exec a program that runs for ever (spawn forks and waits in a loop): the alarm ends it.
     const path = fl.userAlloc(p, 16);
     fl.writeUser(p, path, new TextEncoder().encode("/bin/spawn\0"));
