@@ -14,7 +14,7 @@ import type { ProgramImage } from "../kernel/image.js";
 import { EAGAIN, ENOMEM } from "../kernel/errno.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import {
-  createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, rate, defaultHostClock, DEFAULT_UID,
+  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, rate, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type HostClock,
 } from "./common.js";
@@ -232,15 +232,4 @@ export function runBomb(o: BombOptions = {}): BombReport {
     host: { seconds: hsec(hostSeconds), forksPerSecond: rate(hostSeconds > 0 ? succeeded / hostSeconds : 0) },
     series: series!,
   };
-}
-
-/** Joins the series of two consecutive runChunks calls (the second starts where the first ended). */
-function appendSeries(a: Series, b: Series): Series {
-  let i = 0;
-  if (a.ticks.length && b.ticks.length && b.ticks[0] === a.ticks[a.ticks.length - 1]) {
-    a.nprocs[a.nprocs.length - 1] = b.nprocs[0];
-    i = 1;
-  }
-  for (; i < b.ticks.length; i++) { a.ticks.push(b.ticks[i]); a.nprocs.push(b.nprocs[i]); }
-  return a;
 }

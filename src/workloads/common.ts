@@ -147,6 +147,20 @@ export function runChunks(fl: Forklab, o: LoopOptions): { stop: StopReason; seri
   return { stop, series };
 }
 
+/**
+ * Joins the series of two consecutive runChunks calls (the second starts where the first
+ * ended, so a shared first sample takes the later value). Appends to `a` and returns it.
+ */
+export function appendSeries(a: Series, b: Series): Series {
+  let i = 0;
+  if (a.ticks.length && b.ticks.length && b.ticks[0] === a.ticks[a.ticks.length - 1]) {
+    a.nprocs[a.nprocs.length - 1] = b.nprocs[0];
+    i = 1;
+  }
+  for (; i < b.ticks.length; i++) { a.ticks.push(b.ticks[i]); a.nprocs.push(b.nprocs[i]); }
+  return a;
+}
+
 /** The vmmeter totals of the machine since boot (sysctl vm.stats.vm). */
 export function vmmeter(fl: Forklab): VmmeterCounters {
   return fl.counters();

@@ -7,7 +7,7 @@ import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import { installBundled } from "../user/programs.js";
 import type { ConsoleOutput } from "../kernel/api.js";
 import {
-  createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, exitInfo, defaultHostClock, DEFAULT_UID,
+  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, exitInfo, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type ExitInfo, type HostClock,
 } from "./common.js";
@@ -127,7 +127,7 @@ export function runProgram(o: RunProgramOptions): RunReport {
       endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped,
       onChunk: () => o.onProgress?.({ fraction: Math.min(1, (fl.ticks - start) / Math.max(1, limit)), detail: `${vsec(fl.seconds)} s virtual, ${fl.kernel.nprocs} processes` }),
     });
-    series = series ? joinSeries(series, r.series) : r.series;
+    series = series ? appendSeries(series, r.series) : r.series;
     // Idle with a process waiting for console input: feed it from stdin (or end it) and go on.
     if (r.stop !== "idle" || reaped || !o.stdin || fl.console.inputEnded || fl.console.readers === 0) break;
     const chunk = o.stdin();
@@ -151,12 +151,6 @@ export function runProgram(o: RunProgramOptions): RunReport {
     host: { seconds: hsec(hostSeconds) },
     series,
   };
-}
-
-/** Two stretches of samples as one (the second starts where the first ended). */
-function joinSeries(a: Series, b: Series): Series {
-  const skip = b.ticks[0] === a.ticks[a.ticks.length - 1] ? 1 : 0;
-  return { ...a, ticks: [...a.ticks, ...b.ticks.slice(skip)], nprocs: [...a.nprocs, ...b.nprocs.slice(skip)] };
 }
 
 /** Distinct lines (trailing newline dropped) with how often each came, in first-seen order. */
