@@ -3,7 +3,7 @@
 // page tables. Layout in docs/core.md.
 import { ld32, st32, fill, memPages, memGrow, heapBase, ltu, leu } from "./mem";
 import {
-  K, setState, clearState, CORE_MAGIC, ABI_VERSION, CTL_BYTES, C_MAGIC, C_ABI, C_PHYS_BASE, C_PHYS_BYTES,
+  K, setState, CORE_MAGIC, ABI_VERSION, CTL_BYTES, C_MAGIC, C_ABI, C_PHYS_BASE, C_PHYS_BYTES,
   C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
   C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END, C_PTGROUPS,
 } from "./state";
@@ -80,8 +80,9 @@ export function inMemory(p: i32, n: i32): bool {
  * Lays out a core with control block at `ctl` (16-byte aligned, at or above the end of
  * the module's static data) and physical memory at `physBase` (page aligned, after
  * metaBytes of bookkeeping, inside memory); maxThreads 0 means the default. Returns ctl,
- * -EINVAL for a bad layout, -ENOMEM when memory does not hold it (or its kernel page
- * tables do not fit in physBytes). On failure the current core is unchanged.
+ * -EINVAL for a bad layout or one overlapping the current core (other than the current
+ * core itself, which is then reset), -ENOMEM when memory does not hold it. On failure
+ * nothing changed.
  */
 export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
   if (!physSizeOk(physBytes)) return -EINVAL;
@@ -90,7 +91,8 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0 || ltu(ctl, heapBase()) || !ltu(ctl, physBase)) return -EINVAL;
   if (ltu((physBase - ctl) | 0, layoutBytes(physBytes, maxThreads))) return -EINVAL;
   if (!inMemory(physBase, physBytes)) return -ENOMEM;
-  const prev = K;
+  // Over the current core, only in its place (a reset): other cores are the host's to keep apart.
+  if (K != 0 && ctl != K && ltu(ctl, ld32(K + C_END)) && ltu(K, (physBase + physBytes) | 0)) return -EINVAL;
   const nframes = physBytes >>> PAGE_SHIFT;
   fill(ctl, 0, CTL_BYTES);
   st32(ctl + C_ABI, ABI_VERSION);
@@ -111,12 +113,8 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   threadsInit();
   headsInit();
   opAttrInit();
-  const err = pmapBootstrap(maxThreads);
-  if (err < 0) {
-    // Not a core: core_select refuses it, and the previous core stays current.
-    if (prev != 0) setState(prev); else clearState();
-    return err;
-  }
+  // Cannot fail: 1 MiB holds the kernel page tables of the most threads there can be.
+  pmapBootstrap(maxThreads);
   st32(ctl + C_MAGIC, CORE_MAGIC);
   return ctl;
 }

@@ -11,12 +11,6 @@ export function setState(k: i32): void {
   PHYS = ld32(k + C_PHYS_BASE);
 }
 
-/** No current core (a failed core_init_at before any other). */
-export function clearState(): void {
-  K = 0;
-  PHYS = 0;
-}
-
 export const CORE_MAGIC: i32 = 0x424C4B46; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The
 // control block records the major: a core is only ever selected by its own major.
