@@ -181,15 +181,37 @@ function jsTypes(consts, exports) {
   return out.join("\n");
 }
 
-/** The generated files' paths (relative to root) and texts. */
+const DOC = "docs/embedding.md";
+const DOC_BEGIN = "<!-- gen-abi: constants -->";
+const DOC_END = "<!-- /gen-abi -->";
+
+/** The constants as docs/embedding.md lists them: a table per source group. */
+function docConstants(consts) {
+  const out = [DOC_BEGIN, `<!-- ${HEADER_NOTE} -->`];
+  for (const { file, groups } of consts) {
+    out.push("", `#### \`${file}\``);
+    for (const g of groups) {
+      out.push("", ...(g.comment ? [g.comment, ""] : []), "| name | value | |", "|---|---|---|");
+      for (const c of g.constants) out.push(`| \`${c.name}\` | ${hex(c.value)} (${c.value}) | ${c.comment.replace(/\|/g, "\\|")} |`);
+    }
+  }
+  out.push(DOC_END);
+  return out.join("\n");
+}
+
+/** The generated files' paths (relative to root) and texts; the doc's constants part replaced. */
 export function generate(root) {
   const consts = readConstants(root);
   const exports = readExports(root);
   const base = embedMemoryBase(root);
+  const doc = readFileSync(join(root, DOC), "utf8");
+  const a = doc.indexOf(DOC_BEGIN), b = doc.indexOf(DOC_END);
+  if (a < 0 || b < a) throw new Error(`${DOC}: no ${DOC_BEGIN} ... ${DOC_END} section`);
   return {
     "include/forklab_core.h": cHeader(consts, exports, base),
     "include/forklab_core.mjs": jsModule(consts, exports, base),
     "include/forklab_core.d.mts": jsTypes(consts, exports),
+    [DOC]: doc.slice(0, a) + docConstants(consts) + doc.slice(b + DOC_END.length),
   };
 }
 
