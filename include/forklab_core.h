@@ -157,7 +157,6 @@
 /* The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major. */
 #define FORKLAB_ABI_VERSION ((int32_t)0x00000001)
 #define FORKLAB_ABI_MINOR ((int32_t)0x00000001)
-/* Control block fields (byte offsets from K). See docs/core.md. Statistics (u32 counters), one word each. */
 #define FORKLAB_STAT_COW_FAULTS ((int32_t)0x00000000)    /* write faults resolved on a COW page */
 #define FORKLAB_STAT_COW_OPTIM ((int32_t)0x00000001)     /* ... by keeping the last reference's frame */
 #define FORKLAB_STAT_PAGES_COPIED ((int32_t)0x00000002)  /* user pages copied (eager fork or COW) */
@@ -165,7 +164,6 @@
 #define FORKLAB_STAT_PMAP_FORKS ((int32_t)0x00000004)
 #define FORKLAB_STAT_FRAMES_PEAK ((int32_t)0x00000005)   /* most frames in use at once */
 #define FORKLAB_NSTATS ((int32_t)0x00000020)
-/* Last fault (for the host and the interpreter): cr2 and error code. The interpreter's per-run results. */
 #define FORKLAB_CTL_BYTES ((int32_t)0x00001000)
 
 /* ---- assembly/core.ts */

@@ -149,7 +149,6 @@ export const CORE_MAGIC = 1112296262; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major.
 export const ABI_VERSION = 1;
 export const ABI_MINOR = 1;
-// Control block fields (byte offsets from K). See docs/core.md. Statistics (u32 counters), one word each.
 export const STAT_COW_FAULTS = 0; // write faults resolved on a COW page
 export const STAT_COW_OPTIM = 1; // ... by keeping the last reference's frame
 export const STAT_PAGES_COPIED = 2; // user pages copied (eager fork or COW)
@@ -157,7 +156,6 @@ export const STAT_PTS_COPIED = 3; // page-table pages created by pmap_fork
 export const STAT_PMAP_FORKS = 4;
 export const STAT_FRAMES_PEAK = 5; // most frames in use at once
 export const NSTATS = 32;
-// Last fault (for the host and the interpreter): cr2 and error code. The interpreter's per-run results.
 export const CTL_BYTES = 4096;
 
 // ---- assembly/core.ts

@@ -46,7 +46,10 @@ export function readConstants(root) {
         // A doc comment keeps the group going; anything else ends it and its comment.
         comment = [];
         if (!line.startsWith("/**")) group = null;
-      } else if (filter.test(m[1])) {
+      } else if (!filter.test(m[1])) {
+        comment = []; // a constant that is not public: its comment is not for the next group
+        group = null;
+      } else {
         if (!group) groups.push(group = { comment: comment.join(" "), constants: [] });
         comment = [];
         group.constants.push({ name: m[1], value: evaluate(m[2], `${file}:${i + 1}`), comment: m[3] ?? "" });
