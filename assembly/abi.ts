@@ -160,8 +160,7 @@ export function lwp_first(head: i32): i32 { return K == 0 ? 0 : lwpFirst(head); 
 export function lwp_next(td: i32): i32 { return liveTd(td) ? lwpNext(td) : 0; }
 export function lwp_count(head: i32): i32 { return K == 0 ? -EINVAL : lwpCount(head); }
 export function lwptree_dump(head: i32): i32 { return K == 0 ? -EINVAL : lwptreeDump(head); }
-/** A live thread's RB node (its linear address), else 0. */
-export function thread_rbnode(td: i32): i32 { return liveTd(td) ? threadRbnode(td) : 0; }
+export function thread_rbnode(td: i32): i32 { return K == 0 ? 0 : threadRbnode(td); }
 
 // ---- rbtree.ts over nodes anywhere in memory: the head and node given must lie in
 // memory (-EFAULT); the links inside the tree are the host's (docs/embedding.md)

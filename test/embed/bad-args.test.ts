@@ -88,7 +88,8 @@ function bad(name: string, p: string, c: Ctx): number[] {
   const handle = [0, -1, 999, 0x7FFFFFFF, -0x80000000];
   switch (p) {
     case "pm": case "pm2": return [...handle, c.deadPm, c.lwpHead, c.td + 100];
-    case "td": case "td1": case "td2": return [...handle, c.deadTd, c.lwpHead];
+    // thread_rbnode names a slot, live or not: only a td out of range is bad for it.
+    case "td": case "td1": case "td2": return [...handle, c.lwpHead, ...(name === "thread_rbnode" ? [] : [c.deadTd])];
     case "head": return name.startsWith("rb_")
       ? [-1, -8, c.memEnd - 4, 0x7FFFFFF0]
       : [0, -1, 1, c.lwpHead + 4, c.lwpHead + 16 * 1000, c.rbHead, 0x7FFFFFF0];
