@@ -6,7 +6,8 @@
 // checks cost the host one compare or two per call and the hot paths nothing.
 import { K } from "./state";
 import { inMemory } from "./core";
-import { EINVAL, EFAULT, SIZEOF_PCB, SIZEOF_TRAPFRAME } from "./i386";
+import { ld32, st32, ltu } from "./mem";
+import { EINVAL, EFAULT, SIZEOF_PCB, SIZEOF_TRAPFRAME, KSTACK_PCB, KSTACK_TF } from "./i386";
 import {
   frameAlloc, frameRef, frameUnref, frameRefcount, framesFree, framesTotal, frameValid,
 } from "./frames";
@@ -20,8 +21,7 @@ import {
 import {
   thread_alloc as threadAlloc, thread_free as threadFree, thread_valid as threadValid,
   thread_table_full as threadTableFull, thread_kstack as threadKstack, thread_pcb as threadPcb,
-  thread_regs as threadRegs, thread_sp as threadSp, pcb_get as pcbGet, pcb_set as pcbSet,
-  tf_get as tfGet, tf_set as tfSet, cpu_fork as cpuFork, cpu_set_fork_handler as cpuSetForkHandler,
+  thread_regs as threadRegs, thread_sp as threadSp, cpu_fork as cpuFork, cpu_set_fork_handler as cpuSetForkHandler,
   cpu_prepare_lwp as cpuPrepareLwp, cpu_switchin as cpuSwitchin, fork_return as forkReturn,
   exec_setregs as execSetregs, threads_used as threadsUsed, tfLinear,
 } from "./cpu";
@@ -89,7 +89,7 @@ export function copyout_word(pm: i32, uva: i32, v: i32): i32 { return K == 0 ? -
 // ---- cpu.ts checks thread handles; the field accessors and void calls get an errno here
 
 /** A pcb or trapframe offset: a whole word inside the structure. */
-function fieldOk(off: i32, size: i32): bool { return (off & 3) == 0 && off >= 0 && off < size; }
+function fieldOk(off: i32, size: i32): bool { return (off & 3) == 0 && ltu(off, size); }
 function liveTd(td: i32): bool { return K != 0 && threadValid(td) == 1; }
 
 export function thread_alloc(): i32 { return K == 0 ? -EINVAL : threadAlloc(); }
@@ -102,18 +102,32 @@ export function thread_pcb(td: i32): i32 { return K == 0 ? 0 : threadPcb(td); }
 export function thread_regs(td: i32): i32 { return K == 0 ? 0 : threadRegs(td); }
 export function thread_sp(td: i32): i32 { return K == 0 ? 0 : threadSp(td); }
 export function thread_tf(td: i32): i32 { return K == 0 ? 0 : tfLinear(td); }
+// The pcb and the trapframe lie in the same (third) frame of the kernel stack, the pcb
+// KSTACK_PCB - KSTACK_TF bytes above the trapframe (cpu.ts), so one live check finds both.
+function pcbLinear(td: i32): i32 {
+  const tf = K == 0 ? 0 : tfLinear(td);
+  return tf == 0 ? 0 : (tf + (KSTACK_PCB - KSTACK_TF)) | 0;
+}
 /** A pcb word; 0 for a dead thread or an offset that is not a word of the pcb. */
-export function pcb_get(td: i32, off: i32): i32 { return liveTd(td) && fieldOk(off, SIZEOF_PCB) ? pcbGet(td, off) : 0; }
+export function pcb_get(td: i32, off: i32): i32 {
+  const p = pcbLinear(td);
+  return p != 0 && fieldOk(off, SIZEOF_PCB) ? ld32(p + off) : 0;
+}
 /** Sets a pcb word: 0, or -EINVAL (dead thread, or not a word of the pcb). */
 export function pcb_set(td: i32, off: i32, v: i32): i32 {
-  if (!liveTd(td) || !fieldOk(off, SIZEOF_PCB)) return -EINVAL;
-  pcbSet(td, off, v);
+  const p = pcbLinear(td);
+  if (p == 0 || !fieldOk(off, SIZEOF_PCB)) return -EINVAL;
+  st32(p + off, v);
   return 0;
 }
-export function tf_get(td: i32, off: i32): i32 { return liveTd(td) && fieldOk(off, SIZEOF_TRAPFRAME) ? tfGet(td, off) : 0; }
+export function tf_get(td: i32, off: i32): i32 {
+  const tf = K == 0 ? 0 : tfLinear(td);
+  return tf != 0 && fieldOk(off, SIZEOF_TRAPFRAME) ? ld32(tf + off) : 0;
+}
 export function tf_set(td: i32, off: i32, v: i32): i32 {
-  if (!liveTd(td) || !fieldOk(off, SIZEOF_TRAPFRAME)) return -EINVAL;
-  tfSet(td, off, v);
+  const tf = K == 0 ? 0 : tfLinear(td);
+  if (tf == 0 || !fieldOk(off, SIZEOF_TRAPFRAME)) return -EINVAL;
+  st32(tf + off, v);
   return 0;
 }
 export function cpu_fork(td1: i32, td2: i32, pm2: i32, flags: i32): i32 { return K == 0 ? -EINVAL : cpuFork(td1, td2, pm2, flags); }
