@@ -1,7 +1,7 @@
 // Creating a core: lays out the control block, the frame tables, the pmap, thread and
 // tree-head tables, the host I/O buffer and physical memory, then builds the kernel's
 // page tables. Layout in docs/core.md.
-import { ld32, st32, fill, memPages, memGrow, heapBase, ltu } from "./mem";
+import { ld32, st32, fill, memPages, memGrow, heapBase, ltu, leu } from "./mem";
 import {
   K, setState, CORE_MAGIC, ABI_VERSION, CTL_BYTES, C_MAGIC, C_ABI, C_PHYS_BASE, C_PHYS_BYTES,
   C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
@@ -27,14 +27,38 @@ export function ensureMemory(end: i32): bool {
   return pages <= have || memGrow(pages - have) >= 0;
 }
 
-/** Threads that fit by default: one per four frames, at most what kernel VA holds. */
+/** Threads that fit by default: one per four frames, at most what kernel VA holds; -EINVAL for a bad size. */
 export function defaultMaxThreads(physBytes: i32): i32 {
+  return physSizeOk(physBytes) ? threadsFor(physBytes) : -EINVAL;
+}
+
+function threadsFor(physBytes: i32): i32 {
   const n = (physBytes >>> PAGE_SHIFT) >> 2;
   return n < KSTACK_MAX_THREADS ? n : KSTACK_MAX_THREADS;
 }
 
-/** Bytes of core bookkeeping (control block through I/O buffer) before physical memory. */
+/** Physical memory is whole pages, 1 MiB to 3 GiB. */
+function physSizeOk(physBytes: i32): bool {
+  return (physBytes & 0xFFF) == 0 && !ltu(physBytes, MIN_PHYS_BYTES) && !ltu(MAX_PHYS_BYTES, physBytes);
+}
+
+/** maxThreads as a host passes it (0: the default), or -EINVAL. physBytes checked. */
+function threadsArg(physBytes: i32, maxThreads: i32): i32 {
+  const n = maxThreads == 0 ? threadsFor(physBytes) : maxThreads;
+  return n < 1 || n > KSTACK_MAX_THREADS ? -EINVAL : n;
+}
+
+/**
+ * Bytes of core bookkeeping (control block through I/O buffer) before physical memory,
+ * maxThreads 0 meaning the default; -EINVAL for a bad size or thread count.
+ */
 export function metaBytes(physBytes: i32, maxThreads: i32): i32 {
+  if (!physSizeOk(physBytes)) return -EINVAL;
+  const threads = threadsArg(physBytes, maxThreads);
+  return threads < 0 ? threads : layoutBytes(physBytes, threads);
+}
+
+function layoutBytes(physBytes: i32, maxThreads: i32): i32 {
   const nframes = physBytes >>> PAGE_SHIFT;
   let n = CTL_BYTES + nframes * 12;
   n += maxPmaps(nframes) * PMAP_SLOT;
@@ -44,18 +68,33 @@ export function metaBytes(physBytes: i32, maxThreads: i32): i32 {
 
 function maxPmaps(nframes: i32): i32 { return nframes < 65536 ? nframes : 65536; }
 
+/** Whether [p, p + n) lies inside linear memory (p and n unsigned). */
+export function inMemory(p: i32, n: i32): bool {
+  const pages = memPages();
+  if (pages >= 65536) return p == 0 || leu(n, -p); // all 4 GiB: only a wrap is outside
+  const limit = pages << 16;
+  return leu(p, limit) && leu(n, (limit - p) | 0);
+}
+
 /**
- * Lays out a core with control block at `ctl` and physical memory at `physBase`
- * (page aligned, after metaBytes of bookkeeping). Returns ctl, or a negative errno.
+ * Lays out a core with control block at `ctl` (16-byte aligned, at or above the end of
+ * the module's static data) and physical memory at `physBase` (page aligned, after
+ * metaBytes of bookkeeping, inside memory); maxThreads 0 means the default. Returns ctl,
+ * -EINVAL for a bad layout or one overlapping the current core (other than the current
+ * core itself, which is then reset), -ENOMEM when memory does not hold it. On failure
+ * nothing changed.
  */
 export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
-  if ((physBytes & 0xFFF) != 0 || ltu(physBytes, MIN_PHYS_BYTES) || ltu(MAX_PHYS_BYTES, physBytes)) return -EINVAL;
-  if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0) return -EINVAL;
-  if (maxThreads < 1 || maxThreads > KSTACK_MAX_THREADS) return -EINVAL;
+  if (!physSizeOk(physBytes)) return -EINVAL;
+  maxThreads = threadsArg(physBytes, maxThreads);
+  if (maxThreads < 0) return maxThreads;
+  if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0 || ltu(ctl, heapBase()) || !ltu(ctl, physBase)) return -EINVAL;
+  if (ltu((physBase - ctl) | 0, layoutBytes(physBytes, maxThreads))) return -EINVAL;
+  if (!inMemory(physBase, physBytes)) return -ENOMEM;
+  // Over the current core, only in its place (a reset): other cores are the host's to keep apart.
+  if (K != 0 && ctl != K && ltu(ctl, ld32(K + C_END)) && ltu(K, (physBase + physBytes) | 0)) return -EINVAL;
   const nframes = physBytes >>> PAGE_SHIFT;
-  if (ltu(physBase, ctl + metaBytes(physBytes, maxThreads))) return -EINVAL;
   fill(ctl, 0, CTL_BYTES);
-  st32(ctl + C_MAGIC, CORE_MAGIC);
   st32(ctl + C_ABI, ABI_VERSION);
   st32(ctl + C_PHYS_BASE, physBase);
   st32(ctl + C_PHYS_BYTES, physBytes);
@@ -74,27 +113,33 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   threadsInit();
   headsInit();
   opAttrInit();
-  const err = pmapBootstrap(maxThreads);
-  if (err < 0) return err;
+  // Cannot fail: 1 MiB holds the kernel page tables of the most threads there can be.
+  pmapBootstrap(maxThreads);
+  st32(ctl + C_MAGIC, CORE_MAGIC);
   return ctl;
 }
 
 /** Lays out a core right after the module's static data, growing memory as needed. */
 export function init(physBytes: i32, maxThreads: i32): i32 {
-  if (maxThreads == 0) maxThreads = defaultMaxThreads(physBytes);
-  if (maxThreads < 1 || maxThreads > KSTACK_MAX_THREADS) return -EINVAL;
-  if ((physBytes & 0xFFF) != 0 || ltu(physBytes, MIN_PHYS_BYTES) || ltu(MAX_PHYS_BYTES, physBytes)) return -EINVAL;
+  if (!physSizeOk(physBytes)) return -EINVAL;
+  maxThreads = threadsArg(physBytes, maxThreads);
+  if (maxThreads < 0) return maxThreads;
   const ctl = align(heapBase(), 16);
-  const physBase = align(ctl + metaBytes(physBytes, maxThreads), 65536);
+  const physBase = align(ctl + layoutBytes(physBytes, maxThreads), 65536);
   if (!ensureMemory((physBase + physBytes) | 0)) return -ENOMEM;
   return initAt(ctl, physBase, physBytes, maxThreads);
 }
 
-/** Makes the core whose control block is at `ctl` the current one (0 if it is not a core). */
+/** Makes the core whose control block is at `ctl` the current one: 0, or -EINVAL if it is not a core. */
 export function select(ctl: i32): i32 {
-  if (ld32(ctl + C_MAGIC) != CORE_MAGIC) return -EINVAL;
+  if ((ctl & 15) != 0 || ltu(ctl, heapBase()) || !inMemory(ctl, CTL_BYTES)) return -EINVAL;
+  if (ld32(ctl + C_MAGIC) != CORE_MAGIC || ld32(ctl + C_ABI) != ABI_VERSION) return -EINVAL;
   setState(ctl);
   return 0;
 }
 
+/** The current core's control block, 0 before any. */
 export function current(): i32 { return K; }
+
+/** The first byte after the module's static data: the lowest ctl core_init_at accepts. */
+export function heapStart(): i32 { return heapBase(); }

@@ -36,6 +36,23 @@ export const VM_PROT_READ: i32 = 1;
 export const VM_PROT_WRITE: i32 = 2;
 export const VM_PROT_EXECUTE: i32 = 4;
 
+// rfork flags (unistd.h 1.9): cpu_fork looks at RFPROC alone; the rest are the kernel's.
+export const RFNAMEG: i32 = 1 << 0;
+export const RFENVG: i32 = 1 << 1;
+export const RFFDG: i32 = 1 << 2;
+export const RFNOTEG: i32 = 1 << 3;
+export const RFPROC: i32 = 1 << 4;
+export const RFMEM: i32 = 1 << 5;
+export const RFNOWAIT: i32 = 1 << 6;
+export const RFCNAMEG: i32 = 1 << 10;
+export const RFCENVG: i32 = 1 << 11;
+export const RFCFDG: i32 = 1 << 12;
+export const RFTHREAD: i32 = 1 << 13;
+export const RFSIGSHARE: i32 = 1 << 14;
+export const RFLINUXTHPN: i32 = 1 << 16;
+export const RFPGLOCK: i32 = 1 << 30;
+export const RFPPWAIT: i32 = 1 << 31;
+
 // Address-space geometry (reference §4.2).
 export const PTDPTDI: i32 = 767;          // recursive self-map slot
 export const KPTDI: i32 = 768;            // first kernel PDE

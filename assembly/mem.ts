@@ -27,6 +27,13 @@
  */
 export function zskip(p: i32, n: i32): i32 {
   let j = 0;
+  // A build without SIMD (--disable simd, for runtimes that lack it, such as wasm2c
+  // 1.0.32) reads words instead; the constant folds, so the SIMD build is unchanged.
+  if (!ASC_FEATURE_SIMD) {
+    while (j < n && (load<i32>(<usize>(p + j)) | load<i32>(<usize>(p + j), 4)
+      | load<i32>(<usize>(p + j), 8) | load<i32>(<usize>(p + j), 12)) == 0) j += 16;
+    return j;
+  }
   // 64 bytes per step while they last, then 16.
   while (j + 64 <= n) {
     const a = <usize>(p + j);

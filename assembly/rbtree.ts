@@ -17,7 +17,8 @@
 //
 // The comparator is rb_lwp_compare: keys compared as signed ints. LOOKUP is RB_GENERATE2's
 // scalar search against the key field.
-import { ld32, st32, st8, memPages } from "./mem";
+import { ld32, st32, st8 } from "./mem";
+import { inMemory } from "./core";
 import { K, C_IOBUF, C_IOBUF_BYTES } from "./state";
 import { ENOMEM, EINVAL, EFAULT } from "./i386";
 
@@ -336,14 +337,6 @@ export function rb_root(head: i32): i32 { return ld32(head + RB_HEAD_ROOT); }
 
 /** A valid tree of nodes in a 4 GiB memory is far shallower (2·log2(2^28) = 56). */
 const DUMP_MAX_DEPTH: i32 = 64;
-
-/** Whether [p, p + n) lies inside linear memory (n small and positive). */
-function inMemory(p: i32, n: i32): bool {
-  const pages = memPages();
-  const page = p >>> 16;
-  if (page < pages - 1) return true;
-  return page == pages - 1 && (p & 0xFFFF) + n <= 65536;
-}
 
 /** Writes v in signed decimal at buf + off; the new offset, or -1 if it passes cap. */
 function putInt(buf: i32, off: i32, cap: i32, v: i32): i32 {

@@ -143,6 +143,7 @@ await buildWasm("release");
 await buildWasm("embed");
 buildPortable();
 buildProgramData();
+(await import("./gen-abi.mjs")).writeAbi(root);
 if (only !== "core") {
   rmSync(join(root, "dist"), { recursive: true, force: true });
   buildTs();

@@ -1,4 +1,4 @@
-// The core's ABI (docs/core.md) as TypeScript sees it. Both backends, the Wasm build and
+// The core's ABI (docs/embedding.md) as TypeScript sees it. Both backends, the Wasm build and
 // the portable JavaScript build, provide exactly these functions. Every value is an i32.
 
 export interface CoreExports {
@@ -9,6 +9,8 @@ export interface CoreExports {
   core_current(): number;
   core_default_max_threads(physBytes: number): number;
   core_abi_version(): number;
+  core_abi_minor(): number;
+  core_heap_base(): number;
   core_phys_base(): number;
   core_phys_bytes(): number;
   core_iobuf(): number;
@@ -21,7 +23,7 @@ export interface CoreExports {
   core_kernel_pdir(): number;
 
   frame_alloc(): number;
-  frame_ref(pa: number): void;
+  frame_ref(pa: number): number;
   frame_unref(pa: number): number;
   frame_refcount(pa: number): number;
   frames_free(): number;
@@ -82,15 +84,15 @@ export interface CoreExports {
   thread_regs(td: number): number;
   thread_sp(td: number): number;
   pcb_get(td: number, off: number): number;
-  pcb_set(td: number, off: number, v: number): void;
+  pcb_set(td: number, off: number, v: number): number;
   tf_get(td: number, off: number): number;
-  tf_set(td: number, off: number, v: number): void;
+  tf_set(td: number, off: number, v: number): number;
   cpu_fork(td1: number, td2: number, pm2: number, flags: number): number;
-  cpu_set_fork_handler(td: number, func: number, arg: number): void;
+  cpu_set_fork_handler(td: number, func: number, arg: number): number;
   cpu_prepare_lwp(td: number, pm: number, func: number, arg: number, stack: number): number;
   cpu_switchin(td: number): number;
-  fork_return(td: number): void;
-  exec_setregs(td: number, entry: number, stack: number, psStrings: number): void;
+  fork_return(td: number): number;
+  exec_setregs(td: number, entry: number, stack: number, psStrings: number): number;
   threads_used(): number;
 
   cpu_run(td: number, pm: number, budget: number): number;

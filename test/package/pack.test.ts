@@ -33,10 +33,11 @@ const EXPECTED: RegExp[] = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/,
   /^bin\/forklab\.js$/,
   /^build\/core\.wasm$/, /^build\/core\.embed\.wasm$/, /^build\/portable\/[\w-]+\.js$/,
-  /^programs\/bin\/[\w-]+$/,
+  /^programs\/bin\/[\w-]+$/, /^include\/forklab_core\.(h|mjs|d\.mts)$/,
   /^dist\/src\/[\w/.-]+\.(js|d\.ts)$/, /^dist\/assembly\/i386\.(js|d\.ts)$/,
   /^dist\/cjs\/forklab\.cjs$/, /^dist\/cjs\/package\.json$/, /^dist\/cjs\/(src|assembly)\/[\w/.-]+\.d\.ts$/,
   /^dist\/browser\/forklab\.js$/,
+  /^libc\/(include|newlib-include)\/[\w/.-]+\.h$/, /^libc\/lib\/(crt1\.o|lib[cm]\.a|forklab\.ld)$/,
 ];
 
 /** Every file path package.json points at (main, types, bin, exports). */
