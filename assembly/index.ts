@@ -40,6 +40,7 @@ export {
   thread_alloc, thread_free, thread_valid, thread_kstack, thread_pcb, thread_regs, thread_sp,
   pcb_get, pcb_set, tf_get, tf_set, cpu_fork, cpu_set_fork_handler, cpu_prepare_lwp,
   cpu_switchin, fork_return, exec_setregs, threads_used, tfLinear as thread_tf,
+  thread_set_tls, thread_tls, thread_tls_set,
 } from "./cpu";
 
 // x86.ts: user mode, an i386 interpreter at CPL 3 (docs/x86.md)

@@ -27,7 +27,7 @@ import { syscall2, syscall_start, syscall_return } from "./syscall.js";
 import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
-  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, W_EXITCODE, SIGSEGV, SIGBUS, SIGILL,
+  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, W_EXITCODE, SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
   SIGFPE, PAGE_SIZE,
 } from "./param.js";
 import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
@@ -216,7 +216,7 @@ export class Kernel {
       const resolveCow = !this.events.wants("fault");
       const td = lp.td, pm = lp.lwp_proc.p_vmspace!.vm_pmap, x = this.core.x;
       const stop = resolveCow ? x.cpu_run_cow(td, pm, slice - used) : x.cpu_run(td, pm, slice - used);
-      if (stop < STOP.syscall || stop > STOP.divide) throw new KernelPanic(`cpu_run failed: ${stop}`);
+      if (stop < STOP.syscall || stop > STOP.trap) throw new KernelPanic(`cpu_run failed: ${stop}`);
       used += this.core.runRetired();
       if (resolveCow) {
         const n = this.core.runCowFaults();
@@ -254,6 +254,9 @@ export class Kernel {
           break;
         case STOP.divide:
           this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGFPE)));
+          break;
+        case STOP.trap: // int3: T_BPTFLT gives SIGTRAP
+          this.enterKernel(lp, exit1(this, lp, W_EXITCODE(0, SIGTRAP)));
           break;
       }
     }
