@@ -279,7 +279,9 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
       if ((pfx & (P_FS | P_GS)) != 0) {
         const fs = (pfx & P_FS) != 0 ? 1 : 0;
         const base = ld32(run + (fs != 0 ? RUN_FS : RUN_GS));
-        const mem = (at & A_MODRM) != 0 ? (mod != 3 && (op & 0x1FF) != 0x8D && (op & 0x1FF) != 0x118 && (op & 0x1FF) != 0x11F) : (op & 0x1FF) >= 0xA0 && (op & 0x1FF) < 0xA4;
+        // (lea and the hint NOPs compute an address but access nothing)
+        const o = op & 0x1FF;
+        const mem = (at & A_MODRM) != 0 ? mod != 3 && o != 0x8D && (o & 0x1F8) != 0x118 : o >= 0xA0 && o < 0xA4;
         if (mem) {
           if ((ld32(run + RUN_SEGBAD) & (fs != 0 ? 1 : 2)) != 0) { stop = STOP_HALT; break; } // #GP
           if ((at & A_MODRM) != 0) ea = (ea + base) | 0; else imm = (imm + base) | 0;

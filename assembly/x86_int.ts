@@ -203,7 +203,7 @@ export function shiftN(reg: i32, a: i32, c: i32, s: i32): i32 {
   return r;
 }
 
-/** The base of the segment a data selector names for this thread, or -1 if it names none usable. */
+/** Whether a data selector names a usable segment for this thread: the flat one or a set TLS segment. */
 function selectorOk(sel: i32): bool {
   if (sel == GSEL_UDATA) return true;
   const which = (sel >>> 3) - 15;
@@ -233,13 +233,14 @@ export function segLoad(tf: i32, td: i32): void {
   st32(run + RUN_SEGBAD, bad);
 }
 
-/** The base a segment prefix adds to a data address (DS for none), or 1 when the segment is unusable. */
+/** The base a segment prefix adds to a data address (0 for none: DS is flat). */
 export function segBase(pfx: i32): i32 {
   if ((pfx & (P_FS | P_GS)) == 0) return 0;
   const run = K + C_RUN_BASE;
   const i = (pfx & P_FS) != 0 ? 0 : 1;
   return ld32(run + (i == 0 ? RUN_FS : RUN_GS));
 }
+/** Whether the prefix names %fs/%gs holding no usable selector (an access through it is #GP). */
 export function segUnusable(pfx: i32): bool {
   if ((pfx & (P_FS | P_GS)) == 0) return false;
   const bit = (pfx & P_FS) != 0 ? 1 : 2;
