@@ -43,13 +43,6 @@ import { L_NONE, L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_8, ARITH, 
 import { xl, wr32, r8p, emptyTlb } from "./x86_mem";
 import { execSlow, shiftN, segLoad, umul64, smul64, div32 } from "./x86_int";
 
-export {
-  STOP_SYSCALL, STOP_FAULT, STOP_BUDGET, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP,
-} from "./x86_defs";
-export { opAttrInit, opAttr } from "./x86_decode";
-export { lazyCF, flagsOf, cond } from "./x86_flags";
-export { xl } from "./x86_mem";
-
 // ---------------------------------------------------------------- the interpreter
 
 /** Instructions retired by the last cpu_run. */

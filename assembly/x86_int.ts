@@ -10,13 +10,13 @@
 import { ld8, ld16, ld32, st8, st16, st32, ltu, divu, mul32 } from "./mem";
 import { K, C_RUN_BASE } from "./state";
 import {
-  PSL_C, PSL_Z, PSL_V, PSL_D, TF_ES, TF_CS, TF_SS, TF_DS, TF_FS, TF_GS, GSEL_UDATA,
+  PSL_C, PSL_Z, PSL_V, TF_ES, TF_CS, TF_SS, TF_DS, TF_FS, TF_GS, GSEL_UDATA,
 } from "./i386";
 import {
   STOP_FAULT, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP, RUN_REGS, RUN_FL, RUN_NIP,
   RUN_HI, RUN_TD, RUN_FS, RUN_GS, RUN_SEGBAD, RUN_COUNT, P_FS, P_GS,
 } from "./x86_defs";
-import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_NONE, ARITH, flagsN, flagsMul, cond } from "./x86_flags";
+import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_NONE, flagsN, flagsMul, cond } from "./x86_flags";
 import { xl, wrN, wr32, ldN, regp, r8p } from "./x86_mem";
 import { stringOp } from "./x86_string";
 import { x87Op } from "./x87";

@@ -43,7 +43,8 @@ function onForklab(path: string): { out: string; status: number } {
   const p = fl.spawn({ image: img, argv: ["prog"], uid: 1000 });
   fl.on("exit", (e) => { if (e.pid === p.pid) status = e.status; });
   fl.run({ until: () => status >= 0, seconds: 60 });
-  const vp = fl.kernel.vfs.lookup(OUT)!;
+  const vp = fl.kernel.vfs.lookup(OUT);
+  if (typeof vp === "number") throw new Error(`${OUT}: errno ${-vp}`);
   return { out: Buffer.from(vp.v_data.subarray(0, vp.v_size)).toString(), status };
 }
 
