@@ -35,10 +35,10 @@ import {
   STOP_SYSCALL, STOP_FAULT, STOP_BUDGET, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP,
   T_PRIVINFLT, T_BPTFLT, T_PROTFLT, T_PAGEFLT, T_DIVIDE, T_SYSCALL80,
   RUN_COUNT, RUN_STOP, RUN_PM, RUN_HI, RUN_COW, RUN_KEPT, RUN_PD, RUN_TD, RUN_REGS, RUN_FB,
-  RUN_FL, RUN_NIP, RUN_EXTRA, RUN_FPU, RUN_FS, RUN_GS, RUN_SEGBAD,
-  P_OS, P_REP, P_REPNE, P_LOCK, P_FS, P_GS, P_BAD,
+  RUN_FL, RUN_NIP, RUN_EXTRA, RUN_FPU, RUN_DOP, RUN_DPFX, RUN_DMOD, RUN_DREG, RUN_DRM, RUN_DEA,
+  RUN_DBESP, RUN_DIMM,
 } from "./x86_defs";
-import { A_MODRM, A_I8, A_I32, A_I16, A_GRP3, A_BAD, A_PFX, lockable } from "./x86_decode";
+import { A_MODRM, A_I8, A_I32, A_I16, A_GRP3, A_BAD, A_ESC, decodePrefixed } from "./x86_decode";
 import { L_NONE, L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_8, ARITH, szp, lazyCF, flagsOf, cond } from "./x86_flags";
 import { xl, wr32, r8p, emptyTlb } from "./x86_mem";
 import { execSlow, shiftN, segLoad, umul64, smul64, div32 } from "./x86_int";
@@ -174,32 +174,35 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
     let op = ld8(ip);
     ip++;
     let at = ld8(tab + op);
-    let pfx = 0;
-    if ((at & A_PFX) != 0) {
-      // Prefixes (rare): the last of a kind wins; 66 makes the opcode its 16-bit form.
-      while ((at & A_PFX) != 0) {
-        switch (op) {
-          case 0x66: pfx = pfx | P_OS; break;
-          case 0x67: pfx = pfx | P_BAD; break; // address size: not implemented
-          case 0xF0: pfx = pfx | P_LOCK; break;
-          case 0xF2: pfx = (pfx & ~P_REP) | P_REPNE; break;
-          case 0xF3: pfx = (pfx & ~P_REPNE) | P_REP; break;
-          case 0x64: pfx = (pfx & ~P_GS) | P_FS; break;
-          case 0x65: pfx = (pfx & ~P_FS) | P_GS; break;
-          default: pfx = pfx & ~(P_FS | P_GS); break; // es cs ss ds: flat, base 0
-        }
-        if (ip - ip0 >= 14) { pfx = pfx | P_BAD; break; }
-        op = ld8(ip);
+    if ((at & A_ESC) != 0) { // 0F, or a prefix
+      if (op == 0x0F) {
+        op = 0x100 | ld8(ip);
         ip++;
         at = ld8(tab + op);
+      } else {
+        // A prefixed instruction: decoded and run out of line (x86_decode.ts, execSlow),
+        // with the flags in memory, so prefixes cost the hot path nothing.
+        st32(run + RUN_FL, flagsOf(fl, lop, la, lb, lr));
+        lop = L_NONE;
+        st32(run + RUN_EXTRA, 0);
+        st32(run + RUN_COUNT, n);
+        stop = decodePrefixed(ip0, plim, eip, ferr);
+        if (stop == 0) {
+          stop = execSlow(ld32(run + RUN_DOP), ld32(run + RUN_DPFX), ld32(run + RUN_DMOD), ld32(run + RUN_DREG),
+            ld32(run + RUN_DRM), ld32(run + RUN_DEA), ld32(run + RUN_DBESP), ld32(run + RUN_DIMM), eip,
+            ld32(run + RUN_NIP), budget - n);
+        }
+        fl = ld32(run + RUN_FL);
+        n += ld32(run + RUN_EXTRA);
+        if (stop == 0 || stop == STOP_TRAP || stop == STOP_SYSCALL) eip = ld32(run + RUN_NIP);
+        if (stop != 0) {
+          if (stop == STOP_SYSCALL || stop == STOP_TRAP) n++;
+          if (stop == STOP_FAULT && cow && cowResolved(tf, pm)) { stop = 0; ftag = 0; continue; }
+          break;
+        }
+        n++;
+        continue;
       }
-      if (op == 0x0F) { op = 0x100 | ld8(ip); ip++; }
-      op = op | (pfx & P_OS);
-      at = ld8(tab + op);
-    } else if (op == 0x0F) {
-      op = 0x100 | ld8(ip);
-      ip++;
-      at = ld8(tab + op);
     }
     let mod = 0;
     let reg = 0;
@@ -254,7 +257,7 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         ip += 2;
         if (op == 0xC8) { imm = imm | (ld8(ip) << 16); ip++; } // enter's second immediate
       } else if ((at & A_GRP3) != 0 && (reg & 6) == 0) { // test /0, and its alias /1
-        if (op == 0xF6) { imm = ld8(ip); ip++; } else if (op == 0xF7) { imm = ld32(ip); ip += 4; } else { imm = ld16(ip); ip += 2; }
+        if (op == 0xF6) { imm = ld8(ip); ip++; } else { imm = ld32(ip); ip += 4; }
       }
     }
     if (ltu(plim, ip)) {
@@ -265,22 +268,6 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
       break;
     }
     if ((at & A_BAD) != 0) { stop = STOP_ILLEGAL; break; }
-    if (pfx != 0) {
-      if ((pfx & P_BAD) != 0 || ip - ip0 > 15) { stop = STOP_ILLEGAL; break; }
-      // lock: only on a read-modify-write instruction with a memory destination
-      if ((pfx & P_LOCK) != 0 && (mod == 3 || (at & A_MODRM) == 0 || !lockable(op, reg))) { stop = STOP_ILLEGAL; break; }
-      if ((pfx & (P_FS | P_GS)) != 0) {
-        const fs = (pfx & P_FS) != 0 ? 1 : 0;
-        const base = ld32(run + (fs != 0 ? RUN_FS : RUN_GS));
-        // (lea and the hint NOPs compute an address but access nothing)
-        const o = op & 0x1FF;
-        const mem = (at & A_MODRM) != 0 ? mod != 3 && o != 0x8D && (o & 0x1F8) != 0x118 : o >= 0xA0 && o < 0xA4;
-        if (mem) {
-          if ((ld32(run + RUN_SEGBAD) & (fs != 0 ? 1 : 2)) != 0) { stop = STOP_HALT; break; } // #GP
-          if ((at & A_MODRM) != 0) ea = (ea + base) | 0; else imm = (imm + base) | 0;
-        }
-      }
-    }
     const nip = (eip + (ip - ip0)) | 0;
 
     // ---- execute
@@ -863,7 +850,7 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         st32(run + RUN_NIP, nip);
         st32(run + RUN_EXTRA, 0);
         st32(run + RUN_COUNT, n);
-        stop = execSlow(op, pfx, mod, reg, rm, ea, besp, imm, eip, nip, budget - n);
+        stop = execSlow(op, 0, mod, reg, rm, ea, besp, imm, eip, nip, budget - n);
         fl = ld32(run + RUN_FL);
         n += ld32(run + RUN_EXTRA);
         if (stop == 0 || stop == STOP_TRAP) eip = ld32(run + RUN_NIP);

@@ -43,7 +43,18 @@ export const RUN_GS: i32 = 224;    // %gs base
 export const RUN_FPU: i32 = 228;   // linear address of the thread's FPU state (pcb_save)
 export const RUN_SEGBAD: i32 = 232; // bit 0: %fs, bit 1: %gs holds no usable selector (#GP on use)
 export const RUN_SCRATCH: i32 = 240; // 16 bytes: x87 conversions through memory
-export const RUN_BYTES: i32 = 256;
+// A prefixed instruction as decodePrefixed (x86_decode.ts) leaves it for execSlow: the
+// opcode (0..0x3FF), prefix bits, ModRM fields, effective address (segment base added),
+// whether the SIB base was esp, the immediate (the next eip is at RUN_NIP).
+export const RUN_DOP: i32 = 256;
+export const RUN_DPFX: i32 = 260;
+export const RUN_DMOD: i32 = 264;
+export const RUN_DREG: i32 = 268;
+export const RUN_DRM: i32 = 272;
+export const RUN_DEA: i32 = 276;
+export const RUN_DBESP: i32 = 280;
+export const RUN_DIMM: i32 = 284;
+export const RUN_BYTES: i32 = 288;
 
 // Prefix bits the decoder collects (the operand-size bit is also folded into the opcode
 // as 0x200, so 16-bit forms have opcodes of their own).

@@ -4,16 +4,20 @@
 // segment-register moves), plus the multiply and divide helpers both paths share. String
 // instructions are in x86_string.ts, x87 in x87.ts.
 //
+// It also runs every instruction that comes with a prefix (decoded by decodePrefixed), so
+// it covers the whole instruction set, the hot loop's included.
+//
 // Interface (x86.ts): the flags word is in the run area at RUN_FL, fully computed, and is
 // written back there; the next eip goes to RUN_NIP (preset to the next instruction). The
-// result is 0, or a stop reason; an instruction that stops changed nothing (int3 retires).
+// result is 0, or a stop reason; an instruction that stops changed nothing (int3 and
+// int $0x80 retire).
 import { ld8, ld16, ld32, st8, st16, st32, ltu, divu, mul32 } from "./mem";
 import { K, C_RUN_BASE } from "./state";
 import {
-  PSL_C, PSL_Z, PSL_V, TF_ES, TF_CS, TF_SS, TF_DS, TF_FS, TF_GS, GSEL_UDATA,
+  PSL_C, PSL_PF, PSL_AF, PSL_Z, PSL_N, PSL_V, PSL_D, TF_ES, TF_CS, TF_SS, TF_DS, TF_FS, TF_GS, GSEL_UDATA,
 } from "./i386";
 import {
-  STOP_FAULT, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP, RUN_REGS, RUN_FL, RUN_NIP,
+  STOP_SYSCALL, STOP_FAULT, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP, RUN_REGS, RUN_FL, RUN_NIP,
   RUN_HI, RUN_TD, RUN_FS, RUN_GS, RUN_SEGBAD, RUN_COUNT, P_FS, P_GS,
 } from "./x86_defs";
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_NONE, flagsN, flagsMul, cond } from "./x86_flags";
@@ -465,11 +469,11 @@ export function execSlow(op: i32, pfx: i32, mod: i32, reg: i32, rm: i32, ea: i32
       setReg(R, 0, t, s);
       return 0;
     }
-    case 0x98: // cbw (cwde is in the hot loop)
-      st16(R, (ld8(R) << 24) >> 24);
+    case 0x98: // cbw, cwde
+      if (s == 2) st16(R, (ld8(R) << 24) >> 24); else st32(R, (ld16(R) << 16) >> 16);
       return 0;
-    case 0x99: // cwd
-      st16(R + 8, (ld16(R) << 16) >> 31);
+    case 0x99: // cwd, cdq
+      if (s == 2) st16(R + 8, (ld16(R) << 16) >> 31); else st32(R + 8, ld32(R) >> 31);
       return 0;
     case 0x9C: { // pushf: the image has VM and RF clear
       return push(R, fl & ~(PSL_VM | PSL_RF), s);
@@ -522,16 +526,64 @@ export function execSlow(op: i32, pfx: i32, mod: i32, reg: i32, rm: i32, ea: i32
       return 0;
     }
     case 0xC8: return enter(R, imm & 0xFFFF, (imm >>> 16) & 31);
-    case 0xC9: { // 66 leave: esp = ebp, pop bp
+    case 0xC9: { // leave: esp = ebp, pop ebp (66: bp)
       const bp = ld32(R + 20);
-      const q = xl(bp, 2, 0);
+      const q = xl(bp, s, 0);
       if (q == 0) return STOP_FAULT;
-      st16(R + 20, ld16(q));
-      st32(R + 16, (bp + 2) | 0);
+      setReg(R, 5, ldN(q, s), s);
+      st32(R + 16, (bp + s) | 0);
       return 0;
     }
     case 0xCC: return STOP_TRAP; // int3: retires; the kernel posts SIGTRAP
-    case 0xCD: return STOP_ILLEGAL; // int n, n != 0x80
+    case 0xCD: return imm == 0x80 ? STOP_SYSCALL : STOP_ILLEGAL; // int n, n != 0x80: #UD here
+    // ---- control transfer and flag instructions (the hot loop runs them unprefixed)
+    case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+    case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
+      if (condFl(o & 15, fl) != 0) st32(run + RUN_NIP, (nip + ((imm << 24) >> 24)) | 0);
+      return 0;
+    case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
+    case 0x188: case 0x189: case 0x18A: case 0x18B: case 0x18C: case 0x18D: case 0x18E: case 0x18F:
+      if (condFl(o & 15, fl) != 0) st32(run + RUN_NIP, (nip + imm) | 0);
+      return 0;
+    case 0xEB: st32(run + RUN_NIP, (nip + ((imm << 24) >> 24)) | 0); return 0;
+    case 0xE9: st32(run + RUN_NIP, (nip + imm) | 0); return 0;
+    case 0xE8: {
+      const r = push(R, nip, 4);
+      if (r != 0) return r;
+      st32(run + RUN_NIP, (nip + imm) | 0);
+      return 0;
+    }
+    case 0xC2: case 0xC3: {
+      const sp = ld32(R + 16);
+      const q = xl(sp, 4, 0);
+      if (q == 0) return STOP_FAULT;
+      st32(run + RUN_NIP, ld32(q));
+      st32(R + 16, (sp + 4 + (o == 0xC2 ? imm : 0)) | 0);
+      return 0;
+    }
+    case 0xE0: case 0xE1: case 0xE2: case 0xE3: { // loopne loope loop jecxz
+      let c = ld32(R + 4);
+      let t = 0;
+      if (o == 0xE3) t = c == 0 ? 1 : 0;
+      else {
+        c = (c - 1) | 0;
+        st32(R + 4, c);
+        t = c != 0 ? 1 : 0;
+        if (o == 0xE1) t = t & condFl(4, fl); else if (o == 0xE0) t = t & condFl(5, fl);
+      }
+      if (t != 0) st32(run + RUN_NIP, (nip + ((imm << 24) >> 24)) | 0);
+      return 0;
+    }
+    case 0x9E: // sahf
+      st32(run + RUN_FL, (fl & ~(PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N)) | (ld8(R + 1) & (PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N)));
+      return 0;
+    case 0x9F: st8(R + 1, (fl & 0xD5) | 2); return 0; // lahf
+    case 0xF4: return STOP_HALT;
+    case 0xF5: st32(run + RUN_FL, fl ^ PSL_C); return 0;
+    case 0xF8: st32(run + RUN_FL, fl & ~PSL_C); return 0;
+    case 0xF9: st32(run + RUN_FL, fl | PSL_C); return 0;
+    case 0xFC: st32(run + RUN_FL, fl & ~PSL_D); return 0;
+    case 0xFD: st32(run + RUN_FL, fl | PSL_D); return 0;
     case 0xD7: { // xlat: al = [ebx + al]
       if (segUnusable(pfx)) return STOP_HALT;
       const q = xl((segBase(pfx) + ld32(R + 12) + ld8(R)) | 0, 1, 0);
@@ -551,12 +603,14 @@ export function execSlow(op: i32, pfx: i32, mod: i32, reg: i32, rm: i32, ea: i32
         st32(run + RUN_FL, flagsN(fl, reg == 0 ? L_INC : L_DEC, a, 1, v, sz));
         return 0;
       }
-      if (reg == 6 && sz == 2) {
-        const q = rmp(R, mod, rm, ea, 2, 0);
-        if (q == 0) return STOP_FAULT;
-        return push(R, ld16(q), 2);
-      }
-      return STOP_ILLEGAL; // 16-bit call/jmp, far call/jmp, FE /2-7, FF /7
+      if (sz == 1 || reg == 3 || reg == 5 || reg == 7 || (s == 2 && reg != 6)) return STOP_ILLEGAL; // FE /2-7, far, 16-bit call/jmp
+      const q = rmp(R, mod, rm, ea, s, 0);
+      if (q == 0) return STOP_FAULT;
+      const v = ldN(q, s);
+      if (reg == 6) return push(R, v, s);
+      if (reg == 2) { const r = push(R, nip, 4); if (r != 0) return r; }
+      st32(run + RUN_NIP, v); // call, jmp r/m32
+      return 0;
     }
     // ---- 0F
     case 0x10B: return STOP_ILLEGAL; // ud2

@@ -105,14 +105,14 @@ function roundRC(F: i32, x: f64): f64 {
   }
 }
 
-/** Round half to even. */
+/** Round half to even (a negative x that rounds to 0 gives -0, as hardware). */
 function rint(x: f64): f64 {
   const f = Math.floor(x);
   const d = x - f;
-  if (d > 0.5) return f + 1.0;
-  if (d < 0.5) return f == 0 && x < 0 ? -0.0 : f;
-  const h = f * 0.5;
-  return h == Math.floor(h) ? f : f + 1.0;
+  let r = f;
+  if (d > 0.5) r = f + 1.0;
+  else if (d == 0.5) r = f * 0.5 == Math.floor(f * 0.5) ? f : f + 1.0;
+  return r == 0 && x < 0 ? -0.0 : r;
 }
 
 /** 2^k for -1022 <= k <= 1023, built from its bits. */

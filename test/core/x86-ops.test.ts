@@ -241,6 +241,11 @@ describe("x87", () => {
     }
   });
 
+  it("frndint rounds by the control word; a negative value rounding to zero gives -0", () => {
+    const o = ok([0xDD, 0x03, 0xD9, 0xFC, 0xDD, 0x5B, 0x10, 0xDD, 0x43, 0x08, 0xD9, 0xFC, 0xDD, 0x5B, 0x18], { ebx: DATA }, [...dbl(-0.4), ...dbl(-2.5)]);
+    expect([Object.is(f64(o, 0x10), -0), f64(o, 0x18)]).toEqual([true, -2]);
+  });
+
   it("fist out of range and NaN store the integer indefinite with IE; fild/fistp m64 are exact below 2^53", () => {
     let o = ok([0xDD, 0x03, 0xDB, 0x5B, 0x10, 0xDD, 0x43, 0x08, 0xDF, 0x5B, 0x14], { ebx: DATA }, [...dbl(3e9), ...dbl(NaN)]);
     expect([u32(o, 0x10) >>> 0, o.data[0x14] | (o.data[0x15] << 8), o.fpu[1] & 1]).toEqual([0x80000000, 0x8000, 1]);
