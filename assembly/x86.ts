@@ -35,13 +35,12 @@ import {
   STOP_SYSCALL, STOP_FAULT, STOP_BUDGET, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP,
   T_PRIVINFLT, T_BPTFLT, T_PROTFLT, T_PAGEFLT, T_DIVIDE, T_SYSCALL80,
   RUN_COUNT, RUN_STOP, RUN_PM, RUN_HI, RUN_COW, RUN_KEPT, RUN_PD, RUN_TD, RUN_REGS, RUN_FB,
-  RUN_FL, RUN_NIP, RUN_EXTRA, RUN_FPU, RUN_DOP, RUN_DPFX, RUN_DMOD, RUN_DREG, RUN_DRM, RUN_DEA,
-  RUN_DBESP, RUN_DIMM,
+  RUN_FL, RUN_NIP, RUN_EXTRA, RUN_FPU,
 } from "./x86_defs";
-import { A_MODRM, A_I8, A_I32, A_I16, A_GRP3, A_BAD, A_ESC, decodePrefixed } from "./x86_decode";
+import { A_MODRM, A_I8, A_I32, A_I16, A_GRP3, A_BAD, A_ESC } from "./x86_decode";
 import { L_NONE, L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_8, ARITH, szp, lazyCF, flagsOf, cond } from "./x86_flags";
 import { xl, wr32, r8p, emptyTlb } from "./x86_mem";
-import { execSlow, shiftN, segLoad, umul64, smul64, div32 } from "./x86_int";
+import { execSlow, execPrefixed, shiftN, segLoad, umul64, smul64, div32 } from "./x86_int";
 
 // ---------------------------------------------------------------- the interpreter
 
@@ -184,14 +183,8 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         // with the flags in memory, so prefixes cost the hot path nothing.
         st32(run + RUN_FL, flagsOf(fl, lop, la, lb, lr));
         lop = L_NONE;
-        st32(run + RUN_EXTRA, 0);
         st32(run + RUN_COUNT, n);
-        stop = decodePrefixed(ip0, plim, eip, ferr);
-        if (stop == 0) {
-          stop = execSlow(ld32(run + RUN_DOP), ld32(run + RUN_DPFX), ld32(run + RUN_DMOD), ld32(run + RUN_DREG),
-            ld32(run + RUN_DRM), ld32(run + RUN_DEA), ld32(run + RUN_DBESP), ld32(run + RUN_DIMM), eip,
-            ld32(run + RUN_NIP), budget - n);
-        }
+        stop = execPrefixed(ip0, plim, eip, ferr, budget - n);
         fl = ld32(run + RUN_FL);
         n += ld32(run + RUN_EXTRA);
         if (stop == 0 || stop == STOP_TRAP || stop == STOP_SYSCALL) eip = ld32(run + RUN_NIP);

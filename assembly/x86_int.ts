@@ -18,12 +18,14 @@ import {
 } from "./i386";
 import {
   STOP_SYSCALL, STOP_FAULT, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP, RUN_REGS, RUN_FL, RUN_NIP,
-  RUN_HI, RUN_TD, RUN_FS, RUN_GS, RUN_SEGBAD, RUN_COUNT, P_FS, P_GS,
+  RUN_HI, RUN_TD, RUN_FS, RUN_GS, RUN_SEGBAD, RUN_COUNT, RUN_EXTRA, P_FS, P_GS,
+  RUN_DOP, RUN_DPFX, RUN_DMOD, RUN_DREG, RUN_DRM, RUN_DEA, RUN_DBESP, RUN_DIMM,
 } from "./x86_defs";
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_NONE, flagsN, flagsMul, cond } from "./x86_flags";
 import { xl, wrN, wr32, ldN, regp, r8p } from "./x86_mem";
 import { stringOp } from "./x86_string";
 import { x87Op } from "./x87";
+import { decodePrefixed } from "./x86_decode";
 import { tfLinear, tscLinear, threadSlot, T_TLS, T_TLS_SET } from "./cpu";
 
 // ---------------------------------------------------------------- multiply, divide
@@ -258,6 +260,20 @@ const PSL_RF: i32 = 0x10000;
 const PSL_VM: i32 = 0x20000;
 
 // ---------------------------------------------------------------- the slow path
+
+/**
+ * An instruction with prefixes at linear address ip0 (readable up to plim; ferr: the fetch
+ * fault past it) at eip: decodePrefixed, then execSlow. 0, or a stop reason.
+ */
+export function execPrefixed(ip0: i32, plim: i32, eip: i32, ferr: i32, left: i32): i32 {
+  const run = K + C_RUN_BASE;
+  st32(run + RUN_EXTRA, 0);
+  const stop = decodePrefixed(ip0, plim, eip, ferr);
+  if (stop != 0) return stop;
+  return execSlow(ld32(run + RUN_DOP), ld32(run + RUN_DPFX), ld32(run + RUN_DMOD), ld32(run + RUN_DREG),
+    ld32(run + RUN_DRM), ld32(run + RUN_DEA), ld32(run + RUN_DBESP), ld32(run + RUN_DIMM), eip,
+    ld32(run + RUN_NIP), left);
+}
 
 /**
  * Executes opcode op (0..0x3FF, docs/x86.md numbering) with its decoded ModRM fields,
