@@ -4,7 +4,8 @@
 // faults (or the budget runs out) the instruction stops at its own eip with the registers
 // describing the iterations done: running it again resumes it, as on hardware. Each
 // iteration counts as one instruction retired (RUN_EXTRA carries the surplus to x86.ts).
-import { ld32, st32 } from "./mem";
+// rep movs/stos going up take whole page-runs of elements at once, with the same result.
+import { ld32, st16, st32, copy, fill, ltu, leu } from "./mem";
 import { K, C_RUN_BASE } from "./state";
 import { PSL_D, PSL_Z } from "./i386";
 import { STOP_FAULT, STOP_HALT, RUN_REGS, RUN_FL, RUN_NIP, RUN_EXTRA, P_REP, P_REPNE } from "./x86_defs";
@@ -34,7 +35,37 @@ export function stringOp(o: i32, s: i32, pfx: i32, eip: i32, nip: i32, left: i32
   let stop = 0;
   let more = 1;
   if (rep && ecx == 0) more = 0;
+  // rep movs/stos going up: whole runs of elements within one page of each operand at once
+  const bulk = rep && d > 0 && (kind == 0 && o < 0xA8 || o == 0xAA || o == 0xAB);
   while (more != 0) {
+    if (bulk) {
+      const sh = sz >>> 1; // log2 of 1, 2, 4
+      let k = (4096 - (edi & 0xFFF)) >>> sh;
+      if (o < 0xA8) { const k2 = (4096 - ((base + esi) & 0xFFF)) >>> sh; if (k2 < k) k = k2; }
+      if (ltu(ecx, k)) k = ecx;
+      if (left - done < k) k = left - done;
+      if (k >= 2) {
+        const p = xl(edi, sz, 1);
+        const q = o < 0xA8 ? xl((base + esi) | 0, sz, 0) : 0;
+        const n = k << sh;
+        // (a copy onto itself a few bytes up replicates, as element by element: not in bulk)
+        if (p != 0 && (o >= 0xA8 || (q != 0 && (leu((q + n) | 0, p) || leu((p + n) | 0, q))))) {
+          if (o < 0xA8) copy(p, q, n);
+          else if (sz == 1) fill(p, ld32(R), n);
+          else for (let i = 0; i < n; i += sz) { if (sz == 4) st32(p + i, ld32(R)); else st16(p + i, ld32(R)); }
+          done += k;
+          ecx = (ecx - k) | 0;
+          edi = (edi + n) | 0;
+          if (o < 0xA8) esi = (esi + n) | 0;
+          st32(R + 4, ecx);
+          st32(R + 24, esi);
+          st32(R + 28, edi);
+          if (ecx == 0) break;
+          if (done >= left) { nip = eip; break; }
+          continue;
+        }
+      }
+    }
     // one iteration: every access translated before anything changes
     if (o < 0xA8) {
       const q = xl((base + esi) | 0, sz, 0);

@@ -95,6 +95,26 @@ describe("string instructions", () => {
     expect([o.r.esi, o.r.edi, o.retired]).toEqual([DATA, DATA + 8, 2]);
   });
 
+  it("long rep movs/stos (copied a page-run at a time) match element-by-element semantics: page crossings, overlap, faults, budget", () => {
+    const src = Array.from({ length: 0x2000 }, (_, i) => (i * 7 + 3) & 0xFF);
+    // 500 dwords from DATA+0xF03 to the stack's lower page + 0xCFF: both misaligned, both crossing a page
+    const dst = STACK_TOP - 0x1000 - 0x301;
+    let o = exec([0xF3, 0xA5, ...INT80], { esi: DATA + 0xF03, edi: dst, ecx: 500 }, src);
+    expect([o.stop, o.r.ecx, o.r.esi, o.r.edi, o.retired]).toEqual(["syscall", 0, DATA + 0xF03 + 2000, dst + 2000, 501]);
+    for (const m of ms) expect([...m.c.copyin(m.pm, dst, 2000)!]).toEqual(src.slice(0xF03, 0xF03 + 2000));
+    // an overlapping forward movsb replicates, as one byte at a time does
+    o = exec([0xF3, 0xA4, ...INT80], { esi: DATA, edi: DATA + 1, ecx: 300 }, [0xAB, 1, 2, 3]);
+    expect(o.data.slice(0, 256).every((b) => b === 0xAB)).toBe(true);
+    // stosd across the page after DATA+0x1000 into the read-only page: a fault with the count consistent
+    o = exec([0xF3, 0xAB, ...INT80], { edi: DATA + 0x2000 - 8, ecx: 10, eax: 0x11223344 });
+    expect([o.stop, o.faultVa, o.r.eip, o.r.ecx, o.r.edi, o.retired]).toEqual(["fault", RO, CODE, 8, RO, 2]);
+    // the budget stops a long stosb between elements
+    o = exec([0xF3, 0xAA, ...INT80], { edi: DATA, ecx: 3000, eax: 0x5A }, [], 1234);
+    expect([o.stop, o.r.eip, o.r.ecx, o.r.edi, o.retired]).toEqual(["budget", CODE, 3000 - 1234, DATA + 1234, 1234]);
+    const r = resume();
+    expect([r.stop, r.r.ecx, r.r.edi, r.retired]).toEqual(["syscall", 0, DATA + 3000, 3000 - 1234 + 1]);
+  });
+
   it("a rep movsd that faults mid-way stops at the instruction with ecx/esi/edi consistent, and resumes", () => {
     // copy 2048 dwords from DATA + 4096 - 16 onward: the source runs into the hole at RO+... (RO is readable, HOLE not)
     const start = RO + 0x1000 - 16; // the last 4 dwords of RO, then HOLE
