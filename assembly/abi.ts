@@ -24,7 +24,8 @@ import {
   thread_table_full as threadTableFull, thread_kstack as threadKstack, thread_pcb as threadPcb,
   thread_regs as threadRegs, thread_sp as threadSp, cpu_fork as cpuFork, cpu_set_fork_handler as cpuSetForkHandler,
   cpu_prepare_lwp as cpuPrepareLwp, cpu_switchin as cpuSwitchin, fork_return as forkReturn,
-  exec_setregs as execSetregs, threads_used as threadsUsed, tfLinear,
+  exec_setregs as execSetregs, threads_used as threadsUsed, tfLinear, thread_set_tls as threadSetTls,
+  thread_tls as threadTls, thread_tls_set as threadTlsSet,
 } from "./cpu";
 import {
   cpu_run as cpuRun, cpu_run_count as cpuRunCount, cpu_run_stop as cpuRunStop, cpu_run_cow as cpuRunCow,
@@ -112,6 +113,9 @@ export function thread_pcb(td: i32): i32 { return K == 0 ? 0 : threadPcb(td); }
 export function thread_regs(td: i32): i32 { return K == 0 ? 0 : threadRegs(td); }
 export function thread_sp(td: i32): i32 { return K == 0 ? 0 : threadSp(td); }
 export function thread_tf(td: i32): i32 { return K == 0 ? 0 : tfLinear(td); }
+export function thread_set_tls(td: i32, which: i32, base: i32, set: i32): i32 { return K == 0 ? -EINVAL : threadSetTls(td, which, base, set); }
+export function thread_tls(td: i32, which: i32): i32 { return K == 0 ? 0 : threadTls(td, which); }
+export function thread_tls_set(td: i32, which: i32): i32 { return K == 0 ? 0 : threadTlsSet(td, which); }
 // The pcb and the trapframe lie in the same (third) frame of the kernel stack, the pcb
 // KSTACK_PCB - KSTACK_TF bytes above the trapframe (cpu.ts), so one live check finds both.
 function pcbLinear(td: i32): i32 {

@@ -12,7 +12,7 @@ import { PAGE_SHIFT, EINVAL, ENOMEM } from "./i386";
 import { pmapBootstrap, PMAP_SLOT, KSTACK_MAX_THREADS } from "./pmap";
 import { THR_SLOT, threadsInit } from "./cpu";
 import { HEAD_SLOT, headsInit } from "./lwptree";
-import { opAttrInit } from "./x86";
+import { opAttrInit } from "./x86_decode";
 
 export const IOBUF_BYTES: i32 = 65536;
 export const MIN_PHYS_BYTES: i32 = 1 << 20;          // 1 MiB

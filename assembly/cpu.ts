@@ -15,7 +15,9 @@
 //  36  next free slot (a td handle, 0 = none): the free list, head at K + C_THR_FREE,
 //      LIFO; slots above K + C_THR_HWM were never handed out
 //  40  td_sp, a kernel virtual address
-//  44..63  reserved (zeroed at allocation, unused)
+//  44..55  td_tls: the bases of the three TLS segments set_tls_area gives (which 0..2)
+//  56  the TLS segments that are set (bit `which`); %fs/%gs selectors 0x7B 0x83 0x8B
+//  60  reserved (zeroed at allocation, unused)
 //
 // Kernel stack of slot i = td - 1: KVA kstack = KSTACK_AREA + i * KSTACK_STRIDE + 4096, three
 // pages mapped supervisor read/write in the kernel page tables every address space shares;
@@ -23,28 +25,33 @@
 // (md_regs, kstack + 11584) and the switch-in frame (kstack + 11572 .. 11583) all lie in
 // the third frame, so pcb and trapframe accesses go straight to physical memory through
 // the cached frame address, without a page walk.
-import { ld32, st32, ltu } from "./mem";
+import { ld32, st32, ltu, copy, fill } from "./mem";
+import { fpuInit } from "./x87";
 import { K, PHYS, C_THR_TAB, C_THR_MAX, C_THR_FREE, C_THR_HWM } from "./state";
 import { pld32, pst32, pcopy, pzero } from "./phys";
 import { frameAlloc, frameUnref } from "./frames";
 import { KSTACK_AREA, KSTACK_STRIDE, pmap_kenter, pmap_kremove, pmap_cr3, pmap_valid, copyout_word } from "./pmap";
 import {
   EINVAL, EBUSY, ENOMEM, PAGE_SIZE, PAGE_SHIFT, PAGE_MASK, PSL_C, PSL_T, PSL_USER, GSEL_UCODE, GSEL_UDATA,
-  PCB_CR3, PCB_EDI, PCB_ESI, PCB_EBP, PCB_ESP, PCB_EBX, PCB_EIP, PCB_EXT, SIZEOF_PCB,
+  PCB_CR3, PCB_SAVEFPU, PCB_SPARE, PCB_EDI, PCB_ESI, PCB_EBP, PCB_ESP, PCB_EBX, PCB_EIP, PCB_EXT, SIZEOF_PCB,
   TF_GS, TF_FS, TF_ES, TF_DS, TF_EBX, TF_EDX, TF_EAX, TF_EIP, TF_CS, TF_EFLAGS, TF_ESP, TF_SS,
   SIZEOF_TRAPFRAME, UPAGES, KSTACK_SIZE, KSTACK_PCB, KSTACK_SP0, KSTACK_TF, KSTACK_RETSLOT,
   KSTACK_SWITCH_PSL, KSTACK_SWITCH_SP, FORK_TRAMPOLINE, FORK_RETURN, CPU_HEAVY_RESTORE,
   GENERIC_LWP_RETURN,
 } from "./i386";
 
+// A thread slot: 0 state, 4..15 the stack's frames, 16..35 the LWP's RB node (lwptree.ts),
+// 36 next free, 40 td_sp, 44..55 the TLS bases, 56 which are set, 60 the LWP tree.
 export const THR_SLOT: i32 = 64;
 const T_STATE: i32 = 0;
 const T_FRAME0: i32 = 4;     // + 4 * j for frame j
 const T_FRAME2: i32 = 12;
 const T_NEXT: i32 = 36;
 const T_SP: i32 = 40;
+export const T_TLS: i32 = 44;
+export const T_TLS_SET: i32 = 56;
 /** The LWP tree head the thread's RB node is in (lwptree.ts), 0 when in none. */
-export const T_TREE: i32 = 44;
+export const T_TREE: i32 = 60;
 
 const RFPROC: i32 = 0x10;    // unistd.h: create a new process (else: change the current one)
 
@@ -237,7 +244,8 @@ export function cpu_fork(td1: i32, td2: i32, pm2: i32, flags: i32): i32 {
   // (8) No private TSS or I/O bitmap for the child.
   pst32(p2 + PCB_EXT, 0);
   // (9) pcb_ldt: forklab models no user LDTs (nothing to share or copy); the word stays
-  // as copied. (10) td_tls: thread-local segment descriptors are not modeled.
+  // as copied. (10) td_tls: the TLS segments (their bases, and which are set).
+  copy(s2 + T_TLS, s1 + T_TLS, 16);
   return 0;
 }
 
@@ -332,4 +340,54 @@ export function exec_setregs(td: i32, entry: i32, stack: i32, psStrings: i32): v
   pst32(tf + TF_FS, GSEL_UDATA);
   pst32(tf + TF_GS, GSEL_UDATA);
   pst32(tf + TF_EBX, psStrings);
+  // The new image starts without TLS segments, and with the FPU as npxinit leaves it
+  // (__INITIAL_NPXCW__, empty stack): forklab does at exec what the first FPU use would.
+  fill(s + T_TLS, 0, 16);
+  fpuInit((PHYS + pcbPa(s) + PCB_SAVEFPU) | 0);
+}
+
+/** The slot of live thread td, or 0: for the interpreter (the TLS segments). */
+export function threadSlot(td: i32): i32 { return live(td); }
+
+/** The linear address of td's FPU save area (pcb_save), or 0: for the interpreter. */
+export function fpuLinear(td: i32): i32 {
+  const s = live(td);
+  return s == 0 ? 0 : (PHYS + pcbPa(s) + PCB_SAVEFPU) | 0;
+}
+
+/**
+ * set_tls_area's machine-dependent half (reference userland §10.4): TLS segment `which`
+ * (0..2) of td gets `base`, or is cleared when `set` is 0. 0, or -EINVAL. The selector the
+ * kernel returns is ((15 + which) << 3) | 3; the interpreter gives %fs/%gs holding it this
+ * base at its next run.
+ */
+export function thread_set_tls(td: i32, which: i32, base: i32, set: i32): i32 {
+  const s = live(td);
+  if (s == 0 || !ltu(which, 3)) return -EINVAL;
+  const bit = 1 << which;
+  st32(s + T_TLS + (which << 2), set != 0 ? base : 0);
+  st32(s + T_TLS_SET, set != 0 ? ld32(s + T_TLS_SET) | bit : ld32(s + T_TLS_SET) & ~bit);
+  return 0;
+}
+
+/** TLS segment `which` of td: its base, or 0 when unset (see thread_tls_set). */
+export function thread_tls(td: i32, which: i32): i32 {
+  const s = live(td);
+  return s == 0 || !ltu(which, 3) ? 0 : ld32(s + T_TLS + (which << 2));
+}
+
+/** Whether td's TLS segment `which` is set (1) or not (0). */
+export function thread_tls_set(td: i32, which: i32): i32 {
+  const s = live(td);
+  return s == 0 || !ltu(which, 3) ? 0 : (ld32(s + T_TLS_SET) >>> which) & 1;
+}
+
+/**
+ * The linear address of td's retired-instruction count (64-bit, in __pcb_spare[0..1]), or 0:
+ * the interpreter adds each run's count there and rdtsc reads it. Being in the pcb, it
+ * comes along with cpu_fork's copy, so a child's clock continues from its parent's.
+ */
+export function tscLinear(td: i32): i32 {
+  const s = live(td);
+  return s == 0 ? 0 : (PHYS + pcbPa(s) + PCB_SPARE) | 0;
 }

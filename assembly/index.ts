@@ -26,6 +26,6 @@ export {
   lwp_count, lwptree_dump, thread_rbnode,
   thread_alloc, thread_free, thread_valid, thread_table_full, thread_kstack, thread_pcb, thread_regs, thread_sp,
   pcb_get, pcb_set, tf_get, tf_set, cpu_fork, cpu_set_fork_handler, cpu_prepare_lwp,
-  cpu_switchin, fork_return, exec_setregs, threads_used, thread_tf,
+  cpu_switchin, fork_return, exec_setregs, threads_used, thread_tf, thread_set_tls, thread_tls, thread_tls_set,
   cpu_run, cpu_run_count, cpu_run_stop, cpu_run_cow, cpu_run_cow_faults, cpu_run_cow_kept, cpu_run_area,
 } from "./abi";

@@ -61,3 +61,15 @@ export function memPages(): i32 { return memory.size(); }
 export function memGrow(pages: i32): i32 { return memory.grow(pages); }
 /** First free byte after the module's static data. */
 export function heapBase(): i32 { return <i32>__heap_base; }
+// Floating point, for the x87 (x87.ts): doubles and floats in memory, and truncation of a
+// double known to be in the i32 range.
+// @ts-ignore: decorator
+@inline export function ldf64(p: i32): f64 { return load<f64>(<usize>p); }
+// @ts-ignore: decorator
+@inline export function stf64(p: i32, v: f64): void { store<f64>(<usize>p, v); }
+// @ts-ignore: decorator
+@inline export function ldf32(p: i32): f64 { return <f64>load<f32>(<usize>p); }
+// @ts-ignore: decorator
+@inline export function stf32(p: i32, v: f64): void { store<f32>(<usize>p, <f32>v); }
+// @ts-ignore: decorator
+@inline export function f2i(v: f64): i32 { return <i32>v; }

@@ -58,9 +58,9 @@ export const C_FAULT_VA: i32 = 256;
 export const C_FAULT_ERR: i32 = 260;
 // The interpreter's per-run results.
 export const C_LAST_ERR: i32 = 264;   // errno of the last copyin_word (0 = ok)
-export const C_RUN_BASE: i32 = 272;    // 272..479: the interpreter's run area (docs/x86.md)
-export const C_RUN_END: i32 = 480;     // first free control-block byte after it
-export const C_OPATTR: i32 = 512;     // 512..1023: the interpreter's opcode attribute bytes (x86.ts)
+export const C_RUN_BASE: i32 = 272;    // 272..559: the interpreter's run area (docs/x86.md)
+export const C_RUN_END: i32 = 560;     // first free control-block byte after it
+export const C_OPATTR: i32 = 1024;    // 1024..2047: the interpreter's opcode attribute bytes (x86_decode.ts)
 export const CTL_BYTES: i32 = 4096;
 
 export function stat(i: i32): i32 { return ld32(K + C_STAT_BASE + (i << 2)); }

@@ -1,34 +1,28 @@
-// User mode: an interpreter for a subset of i386 (32-bit protected mode, flat segments,
-// CPL 3) that runs an LWP from its trapframe through its address space's page tables, and
-// stops on `int $0x80`, a page fault, an instruction budget, `hlt`, an undefined or
-// unsupported instruction, or a divide error. docs/x86.md lists the instructions.
+// User mode: an interpreter for i386 user code (32-bit protected mode, flat segments,
+// CPL 3; the instruction set of an i686 of 2008 without MMX/SSE) that runs an LWP from its
+// trapframe through its address space's page tables, and stops on `int $0x80`, a page
+// fault, an instruction budget, a protection fault (hlt, cli, in/out, a bad selector), an
+// undefined instruction, a divide error, or int3. docs/x86.md lists the instructions.
+//
+// The files: this one is the run loop (fetch, decode, and the hot instructions, inline);
+// x86_decode.ts the opcode attributes; x86_mem.ts the software TLB and user memory;
+// x86_flags.ts lazy and eager flags; x86_int.ts every other integer instruction (the slow
+// path); x86_string.ts the string instructions; x87.ts the FPU; x86_defs.ts what they share.
 //
 // Structure of one step: fetch (a one-page software TLB for code, in locals), decode
-// (prefix-free opcode, ModRM, SIB, displacement, immediate: opAttr, looked up in a table
-// core init fills at K + C_OPATTR), one check that every byte decoded was really
-// fetchable, then execute (one switch). Every memory operand is resolved to a linear
-// address (a register's slot in the register file, a byte of simulated physical memory,
-// or a bounce buffer for an access that straddles two pages) before anything is changed,
-// so a faulting instruction changes nothing.
+// (prefixes, opcode, ModRM, SIB, displacement, immediate: the attributes come from a
+// table core init fills at K + C_OPATTR), one check that every byte decoded was really
+// fetchable, then execute: the hot instructions in one switch here, anything else in
+// execSlow with the flags in memory. Every memory operand is resolved to a linear address
+// (a register's slot in the register file, a byte of simulated physical memory, or a
+// bounce buffer for an access that straddles two pages) before anything is changed, so a
+// faulting instruction changes nothing.
 //
 // Flags are lazy for add/adc/sub/sbb/cmp/neg/inc/dec and the logic ops: the last such
 // operation's kind, operands and result stay in locals and are turned into EFLAGS bits
-// only when something reads them (jcc, setcc, adc/sbb, a flag instruction, the stop).
-//
-// The run area, K + C_RUN_BASE (208 bytes), holds everything of a run that helpers share:
-//    0 instructions retired by the last run      4 stop reason of the last run
-//    8 address space (pm) of the run             12 high word / remainder from mul and div
-//   16 cpu_run_cow: copy-on-write faults resolved, 20 ... of which kept their frame
-//   24 the run's page directory (physical address), for the walks
-//   32..63 register file eax ecx edx ebx esp ebp esi edi (the trapframe's values, loaded
-//          at the start and stored back at the stop)
-//   64..95 read TLB, 96..127 write TLB: 4 direct-mapped entries each (tag = page va | 1,
-//          linear address of the page); emptied at every start, since page tables only
-//          change between runs
-//  128 read bounce buffer, 144 write bounce buffer, 160 the write's two pieces (linear
-//      address and length of each), 176..207 fetch buffer for an instruction that
-//      straddles two pages
-import { ld8, ld16, ld32, st8, st16, st32, copy, fill, ltu, leu, divu, mul32 } from "./mem";
+// only when something reads them (jcc, setcc, adc/sbb, a flag instruction, the slow path,
+// the stop).
+import { ld8, ld16, ld32, st8, st16, st32, copy, fill, ltu, divu, mul32 } from "./mem";
 import { K, PHYS, C_RUN_BASE, C_FAULT_VA, C_FAULT_ERR, C_OPATTR, stat, STAT_COW_OPTIM } from "./state";
 import {
   EINVAL, PGEX_P, PGEX_W, PGEX_U, PSL_C, PSL_PF, PSL_AF, PSL_Z, PSL_N, PSL_D, PSL_V,
@@ -36,313 +30,17 @@ import {
   TF_TRAPNO, TF_ERR,
 } from "./i386";
 import { pmap_walk, pmap_cr3, pmap_valid, pmap_fault } from "./pmap";
-import { tfLinear } from "./cpu";
-
-// Stop reasons (cpu_run's result).
-export const STOP_SYSCALL: i32 = 1;
-export const STOP_FAULT: i32 = 2;
-export const STOP_BUDGET: i32 = 3;
-export const STOP_HALT: i32 = 4;
-export const STOP_ILLEGAL: i32 = 5;
-export const STOP_DIVIDE: i32 = 6;
-
-// trap.h (i386) trap numbers written to tf_trapno at a stop, as the trap entry would.
-export const T_PRIVINFLT: i32 = 1;
-export const T_PROTFLT: i32 = 9;
-export const T_PAGEFLT: i32 = 12;
-export const T_DIVIDE: i32 = 18;
-export const T_SYSCALL80: i32 = 0x80;
-
-// Run area offsets.
-const RUN_COUNT: i32 = 0;
-const RUN_STOP: i32 = 4;
-const RUN_PM: i32 = 8;
-const RUN_HI: i32 = 12;
-const RUN_COW: i32 = 16;     // cpu_run_cow: copy-on-write faults resolved during the run
-const RUN_KEPT: i32 = 20;    // ... of which kept their frame (STAT_COW_OPTIM)
-const RUN_PD: i32 = 24;      // the run's page directory (physical), for the walks
-const RUN_REGS: i32 = 32;
-const RUN_TLB: i32 = 64;
-const RUN_RB: i32 = 128;
-const RUN_WB: i32 = 144;
-const RUN_WSEG: i32 = 160;
-const RUN_FB: i32 = 176;
-export const RUN_BYTES: i32 = 208;
-
-// Lazy flag kinds; L_8 marks a byte operation (operands and result kept as 0..255).
-const L_NONE: i32 = 0;
-const L_ADD: i32 = 1;
-const L_ADC: i32 = 2;    // add with carry in 1 (carry in 0 is L_ADD)
-const L_SUB: i32 = 3;
-const L_SBB: i32 = 4;    // subtract with borrow in 1
-const L_LOGIC: i32 = 5;
-const L_INC: i32 = 6;    // CF comes from the flags word
-const L_DEC: i32 = 7;
-const L_8: i32 = 8;
-
-const ARITH: i32 = PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N | PSL_V; // 0x8D5
-
-// Decode attributes.
-const A_MODRM: i32 = 1;
-const A_I8: i32 = 2;
-const A_I32: i32 = 4;
-const A_I16: i32 = 8;
-const A_GRP3: i32 = 16;  // F6/F7: an immediate only for /0 (test)
-const A_BAD: i32 = 32;   // undefined, unsupported, or a prefix
-
-/**
- * Fills the control block's table of opAttr for every opcode (0..0x1FF): the decoder
- * reads a byte there instead of running opAttr's tests for each instruction. Core init.
- */
-export function opAttrInit(): void {
-  for (let op = 0; op < 0x200; op++) st8(K + C_OPATTR + op, opAttr(op));
-}
-
-/** Decode attributes of a one-byte opcode, or 0x100 | second byte after 0F. */
-export function opAttr(op: i32): i32 {
-  if (op < 0x40) {
-    const f = op & 7;
-    if (f < 4) return A_MODRM;
-    if (f == 4) return A_I8;
-    if (f == 5) return A_I32;
-    return A_BAD; // push/pop seg, segment prefixes, daa/das/aaa/aas (0F is handled before)
-  }
-  if (op < 0x60) return 0; // inc, dec, push, pop
-  if (op >= 0x70 && op < 0x80) return A_I8; // jcc rel8
-  if (op >= 0x90 && op < 0x9A) return 0; // nop, xchg eax, cwde, cdq
-  if (op >= 0xB0 && op < 0xB8) return A_I8;
-  if (op >= 0xB8 && op < 0xC0) return A_I32;
-  if (op >= 0x180 && op < 0x190) return A_I32; // jcc rel32
-  if (op >= 0x190 && op < 0x1A0) return A_MODRM; // setcc
-  switch (op) {
-    case 0x68: return A_I32;
-    case 0x69: return A_MODRM | A_I32;
-    case 0x6A: return A_I8;
-    case 0x6B: return A_MODRM | A_I8;
-    case 0x80: case 0x82: case 0x83: return A_MODRM | A_I8;
-    case 0x81: return A_MODRM | A_I32;
-    case 0x84: case 0x85: case 0x86: case 0x87:
-    case 0x88: case 0x89: case 0x8A: case 0x8B: case 0x8D: case 0x8F: return A_MODRM;
-    case 0x9E: case 0x9F: return 0; // sahf, lahf
-    case 0xA0: case 0xA1: case 0xA2: case 0xA3: return A_I32;
-    case 0xA8: return A_I8;
-    case 0xA9: return A_I32;
-    case 0xC0: case 0xC1: return A_MODRM | A_I8;
-    case 0xC2: return A_I16;
-    case 0xC3: return 0;
-    case 0xC6: return A_MODRM | A_I8;
-    case 0xC7: return A_MODRM | A_I32;
-    case 0xC9: return 0;
-    case 0xCC: return 0; // int3: stops as ILLEGAL
-    case 0xCD: return A_I8;
-    case 0xD0: case 0xD1: case 0xD2: case 0xD3: return A_MODRM;
-    case 0xE0: case 0xE1: case 0xE2: case 0xE3: return A_I8;
-    case 0xE8: case 0xE9: return A_I32;
-    case 0xEB: return A_I8;
-    case 0xF4: case 0xF5: case 0xF8: case 0xF9: case 0xFC: case 0xFD: return 0;
-    case 0xF6: case 0xF7: return A_MODRM | A_GRP3;
-    case 0xFE: case 0xFF: return A_MODRM;
-    case 0x10B: return 0; // ud2: stops as ILLEGAL
-    case 0x1AF: case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF: return A_MODRM;
-    default: return A_BAD;
-  }
-}
-
-// ---------------------------------------------------------------- flags
-
-/** Parity flag of the low byte of r (set when the number of one bits is even). */
-function parity(r: i32): i32 {
-  const x = (r ^ (r >>> 4)) & 0xF;
-  return ((0x9669 >>> x) & 1) << 2;
-}
-
-/** ZF, SF and PF of a result (byte results as 0..255). */
-function szp(r: i32, s8: i32): i32 {
-  const sb = s8 != 0 ? 0x80 : 1 << 31;
-  return (r == 0 ? PSL_Z : 0) | ((r & sb) != 0 ? PSL_N : 0) | parity(r);
-}
-
-/** The carry flag the lazy state describes. */
-export function lazyCF(fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
-  switch (op & 7) {
-    case L_ADD: return ltu(r, a) ? 1 : 0;
-    case L_ADC: return leu(r, a) ? 1 : 0;
-    case L_SUB: return ltu(a, b) ? 1 : 0;
-    case L_SBB: return leu(a, b) ? 1 : 0;
-    case L_LOGIC: return 0;
-    default: return fl & PSL_C; // L_NONE, L_INC, L_DEC
-  }
-}
-
-/** The flags word with the lazy state's CF PF AF ZF SF OF filled in. */
-export function flagsOf(fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
-  if (op == L_NONE) return fl;
-  const k = op & 7;
-  const s8 = op & L_8;
-  const sb = s8 != 0 ? 0x80 : 1 << 31;
-  let cf = 0;
-  let ov = 0;
-  let af = (a ^ b ^ r) & PSL_AF;
-  switch (k) {
-    case L_ADD: cf = ltu(r, a) ? 1 : 0; ov = (a ^ r) & (b ^ r) & sb; break;
-    case L_ADC: cf = leu(r, a) ? 1 : 0; ov = (a ^ r) & (b ^ r) & sb; break;
-    case L_SUB: cf = ltu(a, b) ? 1 : 0; ov = (a ^ b) & (a ^ r) & sb; break;
-    case L_SBB: cf = leu(a, b) ? 1 : 0; ov = (a ^ b) & (a ^ r) & sb; break;
-    case L_LOGIC: af = 0; break;
-    case L_INC: cf = fl & PSL_C; ov = (a ^ r) & (b ^ r) & sb; break;
-    default: cf = fl & PSL_C; ov = (a ^ b) & (a ^ r) & sb; break; // L_DEC
-  }
-  return (fl & ~ARITH) | cf | af | (ov != 0 ? PSL_V : 0) | szp(r, s8);
-}
-
-/** Condition cc (the low nibble of a jcc/setcc opcode) under the lazy state. */
-export function cond(cc: i32, fl: i32, op: i32, a: i32, b: i32, r: i32): i32 {
-  const base = cc >>> 1;
-  let t = 0;
-  if (op == L_SUB) { // 32-bit sub or cmp: compare the operands directly
-    switch (base) {
-      case 1: t = ltu(a, b) ? 1 : 0; return t ^ (cc & 1);
-      case 2: t = a == b ? 1 : 0; return t ^ (cc & 1);
-      case 3: t = leu(a, b) ? 1 : 0; return t ^ (cc & 1);
-      case 6: t = a < b ? 1 : 0; return t ^ (cc & 1);
-      case 7: t = a <= b ? 1 : 0; return t ^ (cc & 1);
-      default: break;
-    }
-  }
-  if (op != L_NONE && base == 2) return (r == 0 ? 1 : 0) ^ (cc & 1);
-  const f = flagsOf(fl, op, a, b, r);
-  const sf = (f >>> 7) & 1;
-  const ov = (f >>> 11) & 1;
-  switch (base) {
-    case 0: t = ov; break;
-    case 1: t = f & PSL_C; break;
-    case 2: t = (f >>> 6) & 1; break;
-    case 3: t = (f & (PSL_C | PSL_Z)) != 0 ? 1 : 0; break;
-    case 4: t = sf; break;
-    case 5: t = (f >>> 2) & 1; break;
-    case 6: t = sf ^ ov; break;
-    default: t = ((f >>> 6) & 1) | (sf ^ ov); break;
-  }
-  return t ^ (cc & 1);
-}
-
-// ---------------------------------------------------------------- memory
-
-/** Fills the TLB entry for va's page for a read (w 0) or write (w 1): linear page, or 0 on a fault. */
-function tlbFill(va: i32, w: i32): i32 {
-  const run = K + C_RUN_BASE;
-  const pa = pmap_walk(ld32(run + RUN_PD), va, w != 0 ? PGEX_U | PGEX_W : PGEX_U);
-  if (ltu(-9, pa)) return 0; // -8 | err: the fault is recorded
-  const lin = (PHYS + (pa & ~0xFFF)) | 0;
-  const e = run + RUN_TLB + (w << 5) + (((va >>> 12) & 3) << 3);
-  st32(e, (va & ~0xFFF) | 1);
-  st32(e + 4, lin);
-  return lin;
-}
-
-/**
- * The linear address at which the n-byte (1, 2, 4) access at user va for a read (w 0) or
- * a write (w 1) can be done, or 0 after recording a page fault. An access that straddles
- * two pages gets a bounce buffer (holding the current bytes); a write through it must be
- * finished with wr32.
- */
-export function xl(va: i32, n: i32, w: i32): i32 {
-  const off = va & 0xFFF;
-  const e = K + C_RUN_BASE + RUN_TLB + (w << 5) + (((va >>> 12) & 3) << 3);
-  if (ld32(e) == ((va & ~0xFFF) | 1) && off <= 4096 - n) return (ld32(e + 4) + off) | 0;
-  return xlSlow(va, n, w);
-}
-
-function xlSlow(va: i32, n: i32, w: i32): i32 {
-  const off = va & 0xFFF;
-  const l1 = tlbFill(va, w);
-  if (l1 == 0) return 0;
-  if (off <= 4096 - n) return (l1 + off) | 0;
-  const va2 = ((va | 0xFFF) + 1) | 0;
-  const l2 = tlbFill(va2, w);
-  if (l2 == 0) return 0;
-  const run = K + C_RUN_BASE;
-  const n1 = 4096 - off;
-  const buf = run + (w != 0 ? RUN_WB : RUN_RB);
-  copy(buf, (l1 + off) | 0, n1);
-  copy(buf + n1, l2, n - n1);
-  if (w != 0) {
-    st32(run + RUN_WSEG, (l1 + off) | 0);
-    st32(run + RUN_WSEG + 4, n1);
-    st32(run + RUN_WSEG + 8, l2);
-    st32(run + RUN_WSEG + 12, n - n1);
-  }
-  return buf;
-}
-
-/** Stores a word at a linear address from xl (or a register), finishing a straddling write. */
-function wr32(p: i32, v: i32): void {
-  st32(p, v);
-  const run = K + C_RUN_BASE;
-  if (p == run + RUN_WB) {
-    copy(ld32(run + RUN_WSEG), p, ld32(run + RUN_WSEG + 4));
-    copy(ld32(run + RUN_WSEG + 8), p + ld32(run + RUN_WSEG + 4), ld32(run + RUN_WSEG + 12));
-  }
-}
-
-/** Linear address of 8-bit register r (al cl dl bl ah ch dh bh) in the register file at R. */
-function r8p(R: i32, r: i32): i32 { return R + ((r & 3) << 2) + (r >>> 2); }
-
-// ---------------------------------------------------------------- multiply, divide
-
-/** Unsigned 32x32 -> 64 multiply: the low word; the high word goes to the run area. */
-function umul64(a: i32, b: i32): i32 {
-  const al = a & 0xFFFF;
-  const ah = a >>> 16;
-  const bl = b & 0xFFFF;
-  const bh = b >>> 16;
-  const ll = mul32(al, bl);
-  const lh = mul32(al, bh);
-  const hl = mul32(ah, bl);
-  const hh = mul32(ah, bh);
-  const mid = (ll >>> 16) + (lh & 0xFFFF) + (hl & 0xFFFF);
-  const hi = (hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
-  st32(K + C_RUN_BASE + RUN_HI, hi);
-  return (ll & 0xFFFF) | (mid << 16);
-}
-
-/** Signed 32x32 -> 64 multiply: the low word; the high word goes to the run area. */
-function smul64(a: i32, b: i32): i32 {
-  const lo = umul64(a, b);
-  const p = K + C_RUN_BASE + RUN_HI;
-  let hi = ld32(p);
-  if (a < 0) hi = (hi - b) | 0;
-  if (b < 0) hi = (hi - a) | 0;
-  st32(p, hi);
-  return lo;
-}
-
-/**
- * Unsigned 64/32 divide of hi:lo by d, with hi < d (unsigned) so the quotient fits: the
- * quotient; the remainder goes to the run area.
- */
-function udiv64(hi: i32, lo: i32, d: i32): i32 {
-  const p = K + C_RUN_BASE + RUN_HI;
-  if (hi == 0) {
-    const q0 = divu(lo, d);
-    st32(p, (lo - mul32(q0, d)) | 0);
-    return q0;
-  }
-  let rem = hi;
-  let q = 0;
-  for (let i = 0; i < 32; i++) {
-    const top = rem >>> 31;
-    rem = (rem << 1) | (lo >>> 31);
-    lo = lo << 1;
-    q = q << 1;
-    if (top != 0 || !ltu(rem, d)) {
-      rem = (rem - d) | 0;
-      q = q | 1;
-    }
-  }
-  st32(p, rem);
-  return q;
-}
+import { tfLinear, fpuLinear, tscLinear } from "./cpu";
+import {
+  STOP_SYSCALL, STOP_FAULT, STOP_BUDGET, STOP_HALT, STOP_ILLEGAL, STOP_DIVIDE, STOP_TRAP,
+  T_PRIVINFLT, T_BPTFLT, T_PROTFLT, T_PAGEFLT, T_DIVIDE, T_SYSCALL80,
+  RUN_COUNT, RUN_STOP, RUN_PM, RUN_HI, RUN_COW, RUN_KEPT, RUN_PD, RUN_TD, RUN_REGS, RUN_FB,
+  RUN_FL, RUN_NIP, RUN_EXTRA, RUN_FPU,
+} from "./x86_defs";
+import { A_MODRM, A_I8, A_I32, A_I16, A_GRP3, A_BAD, A_ESC } from "./x86_decode";
+import { L_NONE, L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, L_8, ARITH, szp, lazyCF, flagsOf, cond } from "./x86_flags";
+import { xl, wr32, r8p, emptyTlb } from "./x86_mem";
+import { execSlow, execPrefixed, shiftN, segLoad, umul64, smul64, div32 } from "./x86_int";
 
 // ---------------------------------------------------------------- the interpreter
 
@@ -351,11 +49,6 @@ export function cpu_run_count(): i32 { return ld32(K + C_RUN_BASE + RUN_COUNT); 
 
 /** Stop reason of the last cpu_run (0 before any). */
 export function cpu_run_stop(): i32 { return ld32(K + C_RUN_BASE + RUN_STOP); }
-
-/** Empties the data TLB (8 entries of tag and address): stores, cheaper than a fill call. */
-function emptyTlb(run: i32): void {
-  for (let i = 0; i < 64; i += 4) st32(run + RUN_TLB + i, 0);
-}
 
 /**
  * For cpu_run_cow: the fault just recorded, resolved if it is a write to a present
@@ -413,6 +106,9 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
   if (tf == 0 || pmap_valid(pm) != 1) return -EINVAL;
   st32(run + RUN_PM, pm);
   st32(run + RUN_PD, pmap_cr3(pm));
+  st32(run + RUN_TD, td);
+  st32(run + RUN_FPU, fpuLinear(td));
+  segLoad(tf, td);
   emptyTlb(run);
   const R = run + RUN_REGS;
   const FB = run + RUN_FB;
@@ -473,10 +169,34 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
     }
     // ---- decode
     const ip0 = ip;
+    const tab = K + C_OPATTR; // opAttr(op), from the table core init made
     let op = ld8(ip);
     ip++;
-    if (op == 0x0F) { op = 0x100 | ld8(ip); ip++; }
-    const at = ld8(K + C_OPATTR + op); // opAttr(op), from the table core init made
+    let at = ld8(tab + op);
+    if ((at & A_ESC) != 0) { // 0F, or a prefix
+      if (op == 0x0F) {
+        op = 0x100 | ld8(ip);
+        ip++;
+        at = ld8(tab + op);
+      } else {
+        // A prefixed instruction: decoded and run out of line (x86_decode.ts, execSlow),
+        // with the flags in memory, so prefixes cost the hot path nothing.
+        st32(run + RUN_FL, flagsOf(fl, lop, la, lb, lr));
+        lop = L_NONE;
+        st32(run + RUN_COUNT, n);
+        stop = execPrefixed(ip0, plim, eip, ferr, budget - n);
+        fl = ld32(run + RUN_FL);
+        n += ld32(run + RUN_EXTRA);
+        if (stop == 0 || stop == STOP_TRAP || stop == STOP_SYSCALL) eip = ld32(run + RUN_NIP);
+        if (stop != 0) {
+          if (stop == STOP_SYSCALL || stop == STOP_TRAP) n++;
+          if (stop == STOP_FAULT && cow && cowResolved(tf, pm)) { stop = 0; ftag = 0; continue; }
+          break;
+        }
+        n++;
+        continue;
+      }
+    }
     let mod = 0;
     let reg = 0;
     let rm = 0;
@@ -528,7 +248,8 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
       } else if ((at & A_I16) != 0) {
         imm = ld16(ip);
         ip += 2;
-      } else if ((at & A_GRP3) != 0 && reg == 0) {
+        if (op == 0xC8) { imm = imm | (ld8(ip) << 16); ip++; } // enter's second immediate
+      } else if ((at & A_GRP3) != 0 && (reg & 6) == 0) { // test /0, and its alias /1
         if (op == 0xF6) { imm = ld8(ip); ip++; } else { imm = ld32(ip); ip += 4; }
       }
     }
@@ -873,7 +594,6 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
       }
       // ---- shifts and rotates: C0 C1 (imm8), D0 D1 (1), D2 D3 (cl)
       case 0xC0: case 0xC1: case 0xD0: case 0xD1: case 0xD2: case 0xD3: {
-        if (reg == 2 || reg == 3 || reg == 6) { stop = STOP_ILLEGAL; break; } // rcl rcr, undocumented /6
         const s8 = (op & 1) == 0 ? 1 : 0;
         const p = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, 1);
         if (p == 0) { stop = STOP_FAULT; break; }
@@ -881,6 +601,14 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         eip = nip;
         if (c == 0) break; // no change, flags included
         const a = s8 != 0 ? ld8(p) : ld32(p);
+        if (reg == 2 || reg == 3 || reg == 6) { // rcl rcr, and the undocumented shl alias /6
+          st32(run + RUN_FL, flagsOf(fl, lop, la, lb, lr));
+          lop = L_NONE;
+          const r = shiftN(reg, a, c, s8 != 0 ? 1 : 4);
+          fl = ld32(run + RUN_FL);
+          if (s8 != 0) st8(p, r); else wr32(p, r);
+          break;
+        }
         let r = 0;
         let cf = 0;
         let ov = 0;
@@ -970,9 +698,6 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         eip = nip;
         break;
       }
-      case 0xCC:
-        stop = STOP_ILLEGAL;
-        break;
       case 0xCD:
         if (imm != 0x80) { stop = STOP_ILLEGAL; break; }
         eip = nip;
@@ -1027,13 +752,12 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         break;
       // ---- group 3: test not neg mul imul div idiv
       case 0xF6: case 0xF7: {
-        if (reg == 1) { stop = STOP_ILLEGAL; break; }
         const s8 = op == 0xF6 ? 1 : 0;
         const wr = reg == 2 || reg == 3 ? 1 : 0;
         const p = mod == 3 ? (s8 != 0 ? r8p(R, rm) : R + (rm << 2)) : xl(ea, s8 != 0 ? 1 : 4, wr);
         if (p == 0) { stop = STOP_FAULT; break; }
         const a = s8 != 0 ? ld8(p) : ld32(p);
-        if (reg == 0) {
+        if (reg < 2) { // test, and its undocumented alias /1
           lop = s8 != 0 ? L_LOGIC | L_8 : L_LOGIC; la = a; lb = imm; lr = a & imm;
         } else if (reg == 2) {
           if (s8 != 0) st8(p, ~a); else wr32(p, ~a);
@@ -1079,32 +803,8 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         } else {
           // div / idiv r/m32: edx:eax / src -> eax quotient, edx remainder
           if (a == 0) { stop = STOP_DIVIDE; break; }
-          let lo = ld32(R);
-          let hi = ld32(R + 8);
-          if (reg == 6) {
-            if (!ltu(hi, a)) { stop = STOP_DIVIDE; break; }
-            const q = udiv64(hi, lo, a);
-            st32(R, q);
-            st32(R + 8, ld32(run + RUN_HI));
-          } else {
-            const neg = hi < 0 ? 1 : 0;
-            if (neg != 0) {
-              hi = (~hi + (lo == 0 ? 1 : 0)) | 0;
-              lo = (0 - lo) | 0;
-            }
-            const dneg = a < 0 ? 1 : 0;
-            const d = dneg != 0 ? (0 - a) | 0 : a;
-            if (!ltu(hi, d)) { stop = STOP_DIVIDE; break; }
-            let q = udiv64(hi, lo, d);
-            let rem = ld32(run + RUN_HI);
-            if (neg != dneg) {
-              if (ltu(1 << 31, q)) { stop = STOP_DIVIDE; break; }
-              q = (0 - q) | 0;
-            } else if (q < 0) { stop = STOP_DIVIDE; break; }
-            if (neg != 0) rem = (0 - rem) | 0;
-            st32(R, q);
-            st32(R + 8, rem);
-          }
+          stop = div32(R, a, reg == 7);
+          if (stop != 0) break;
         }
         eip = nip;
         break;
@@ -1137,12 +837,21 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
         eip = reg == 2 ? v : nip;
         break;
       }
-      default: // 0F 0B (ud2) and anything opAttr lets through without a handler
-        stop = STOP_ILLEGAL;
+      default: { // the slow path (x86_int.ts), with the flags in memory
+        st32(run + RUN_FL, flagsOf(fl, lop, la, lb, lr));
+        lop = L_NONE;
+        st32(run + RUN_NIP, nip);
+        st32(run + RUN_EXTRA, 0);
+        st32(run + RUN_COUNT, n);
+        stop = execSlow(op, 0, mod, reg, rm, ea, besp, imm, eip, nip, budget - n);
+        fl = ld32(run + RUN_FL);
+        n += ld32(run + RUN_EXTRA);
+        if (stop == 0 || stop == STOP_TRAP) eip = ld32(run + RUN_NIP);
         break;
+      }
     }
     if (stop != 0) {
-      if (stop == STOP_SYSCALL) n++;
+      if (stop == STOP_SYSCALL || stop == STOP_TRAP) n++;
       if (stop == STOP_FAULT && cow && cowResolved(tf, pm)) {
         // The faulting instruction changed nothing: run it again, with the TLBs emptied
         // (cowResolved empties the data TLB).
@@ -1181,7 +890,16 @@ function runUser(td: i32, pm: i32, budget: i32, cow: bool): i32 {
   } else if (stop == STOP_DIVIDE) {
     st32(tf + TF_TRAPNO, T_DIVIDE);
     st32(tf + TF_ERR, 0);
+  } else if (stop == STOP_TRAP) {
+    st32(tf + TF_TRAPNO, T_BPTFLT);
+    st32(tf + TF_ERR, 0);
   }
+  // The thread's retired count (rdtsc), 64-bit.
+  const tsc = tscLinear(td);
+  const t0 = ld32(tsc);
+  const t1 = (t0 + n) | 0;
+  st32(tsc, t1);
+  if (ltu(t1, t0)) st32(tsc + 4, ld32(tsc + 4) + 1);
   st32(run + RUN_COUNT, n);
   st32(run + RUN_STOP, stop);
   return stop;

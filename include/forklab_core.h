@@ -180,19 +180,6 @@
 #define FORKLAB_FORK_COW ((int32_t)0x00000001)
 
 /* ---- assembly/x86.ts */
-/* Stop reasons (cpu_run's result). */
-#define FORKLAB_STOP_SYSCALL ((int32_t)0x00000001)
-#define FORKLAB_STOP_FAULT ((int32_t)0x00000002)
-#define FORKLAB_STOP_BUDGET ((int32_t)0x00000003)
-#define FORKLAB_STOP_HALT ((int32_t)0x00000004)
-#define FORKLAB_STOP_ILLEGAL ((int32_t)0x00000005)
-#define FORKLAB_STOP_DIVIDE ((int32_t)0x00000006)
-/* trap.h (i386) trap numbers written to tf_trapno at a stop, as the trap entry would. */
-#define FORKLAB_T_PRIVINFLT ((int32_t)0x00000001)
-#define FORKLAB_T_PROTFLT ((int32_t)0x00000009)
-#define FORKLAB_T_PAGEFLT ((int32_t)0x0000000C)
-#define FORKLAB_T_DIVIDE ((int32_t)0x00000012)
-#define FORKLAB_T_SYSCALL80 ((int32_t)0x00000080)
 
 /* ---- assembly/rbtree.ts */
 #define FORKLAB_RB_LEFT ((int32_t)0x00000000)
@@ -312,6 +299,9 @@ FORKLAB_IMPORT(fork_return) extern int32_t FORKLAB_FN(fork_return)(int32_t td);
 FORKLAB_IMPORT(exec_setregs) extern int32_t FORKLAB_FN(exec_setregs)(int32_t td, int32_t entry, int32_t stack, int32_t psStrings);
 FORKLAB_IMPORT(threads_used) extern int32_t FORKLAB_FN(threads_used)(void);
 FORKLAB_IMPORT(thread_tf) extern int32_t FORKLAB_FN(thread_tf)(int32_t td);
+FORKLAB_IMPORT(thread_set_tls) extern int32_t FORKLAB_FN(thread_set_tls)(int32_t td, int32_t which, int32_t base, int32_t set);
+FORKLAB_IMPORT(thread_tls) extern int32_t FORKLAB_FN(thread_tls)(int32_t td, int32_t which);
+FORKLAB_IMPORT(thread_tls_set) extern int32_t FORKLAB_FN(thread_tls_set)(int32_t td, int32_t which);
 FORKLAB_IMPORT(cpu_run) extern int32_t FORKLAB_FN(cpu_run)(int32_t td, int32_t pm, int32_t budget);
 FORKLAB_IMPORT(cpu_run_count) extern int32_t FORKLAB_FN(cpu_run_count)(void);
 FORKLAB_IMPORT(cpu_run_stop) extern int32_t FORKLAB_FN(cpu_run_stop)(void);

@@ -172,19 +172,6 @@ export const FORK_COPY = 0;
 export const FORK_COW = 1;
 
 // ---- assembly/x86.ts
-// Stop reasons (cpu_run's result).
-export const STOP_SYSCALL = 1;
-export const STOP_FAULT = 2;
-export const STOP_BUDGET = 3;
-export const STOP_HALT = 4;
-export const STOP_ILLEGAL = 5;
-export const STOP_DIVIDE = 6;
-// trap.h (i386) trap numbers written to tf_trapno at a stop, as the trap entry would.
-export const T_PRIVINFLT = 1;
-export const T_PROTFLT = 9;
-export const T_PAGEFLT = 12;
-export const T_DIVIDE = 18;
-export const T_SYSCALL80 = 128;
 
 // ---- assembly/rbtree.ts
 export const RB_LEFT = 0;
@@ -289,6 +276,9 @@ export const EXPORTS = Object.freeze({
   exec_setregs: Object.freeze(["td","entry","stack","psStrings"]),
   threads_used: Object.freeze([]),
   thread_tf: Object.freeze(["td"]),
+  thread_set_tls: Object.freeze(["td","which","base","set"]),
+  thread_tls: Object.freeze(["td","which"]),
+  thread_tls_set: Object.freeze(["td","which"]),
   cpu_run: Object.freeze(["td","pm","budget"]),
   cpu_run_count: Object.freeze([]),
   cpu_run_stop: Object.freeze([]),

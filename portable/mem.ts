@@ -65,3 +65,8 @@ export function memGrow(pages: number): number {
 export function heapBase(): number { return 1024; }
 
 setBuffer(new ArrayBuffer(65536));
+export function ldf64(p: number): number { return dv.getFloat64(p >>> 0, true); }
+export function stf64(p: number, v: number): void { dv.setFloat64(p >>> 0, v, true); }
+export function ldf32(p: number): number { return dv.getFloat32(p >>> 0, true); }
+export function stf32(p: number, v: number): void { dv.setFloat32(p >>> 0, v, true); }
+export function f2i(v: number): number { return v | 0; }

@@ -34,8 +34,9 @@ function buildPortable() {
   const files = readdirSync(join(root, "assembly")).filter((f) => f.endsWith(".ts") && f !== "mem.ts");
   const sources = files.map((f) => [f, join(root, "assembly", f)]);
   sources.push(["mem.ts", join(root, "portable/mem.ts")]);
+  const consts = exportedConstants(sources.map(([, path]) => readFileSync(path, "utf8")));
   for (const [name, path] of sources) {
-    const src = readFileSync(path, "utf8");
+    const src = foldImportedConstants(readFileSync(path, "utf8"), consts);
     const { outputText, diagnostics } = ts.transpileModule(src, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       reportDiagnostics: true,
@@ -79,6 +80,30 @@ function asTypesInDeclarations(ctx) {
     return ts.visitEachChild(node, visit, ctx);
   };
   return (file) => (ts.isSourceFile(file) ? ts.visitNode(file, visit) : file);
+}
+
+/**
+ * The numeric constants the core's files export (`export const NAME: i32 = <literal
+ * arithmetic>;`): asc folds them where they are used, but V8 reads an imported binding
+ * from its module at every use. The portable build gives each importing file its own
+ * copy instead (foldImportedConstants), so it runs as the source reads.
+ */
+function exportedConstants(texts) {
+  const consts = new Map();
+  for (const text of texts) {
+    for (const m of text.matchAll(/^export const (\w+): i32 = ([-+*|&~()<>\s\dxXa-fA-F]+);/gm)) consts.set(m[1], m[2].trim());
+  }
+  return consts;
+}
+function foldImportedConstants(src, consts) {
+  return src.replace(/^import \{([^}]*)\} from ("[^"]+");$/gm, (all, list, from) => {
+    const names = list.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+    const folded = names.filter((n) => consts.has(n));
+    if (folded.length === 0) return all;
+    const kept = names.filter((n) => !consts.has(n));
+    return (kept.length ? `import { ${kept.join(", ")} } from ${from};` : "")
+      + folded.map((n) => ` const ${n} = ${consts.get(n)};`).join("");
+  });
 }
 
 /** tsc -p tsconfig.build.json: src/ to dist/ (ESM, with declarations). */

@@ -17,11 +17,11 @@ const STRATEGY_CODE: Record<Strategy, number> = { copy: 0, cow: 1 };
 export interface PageFault { fault: true; err: number }
 export type Translation = { fault: false; pa: number } | PageFault;
 
-/** Why a run of user mode stopped (cpu_run's result 1..6; docs/x86.md). */
-export type StopReason = "syscall" | "fault" | "budget" | "halt" | "illegal" | "divide";
-export const STOP_REASONS: readonly StopReason[] = ["syscall", "fault", "budget", "halt", "illegal", "divide"];
+/** Why a run of user mode stopped (cpu_run's result 1..7; docs/x86.md). */
+export type StopReason = "syscall" | "fault" | "budget" | "halt" | "illegal" | "divide" | "trap";
+export const STOP_REASONS: readonly StopReason[] = ["syscall", "fault", "budget", "halt", "illegal", "divide", "trap"];
 /** cpu_run's stop codes (STOP_REASONS[code - 1]), as runCode returns them. */
-export const STOP = { syscall: 1, fault: 2, budget: 3, halt: 4, illegal: 5, divide: 6 } as const;
+export const STOP = { syscall: 1, fault: 2, budget: 3, halt: 4, illegal: 5, divide: 6, trap: 7 } as const;
 /** One run of user mode: why it stopped, the instructions retired, and for "fault" cr2 and the error code. */
 export interface RunResult { stop: StopReason; retired: number; faultVa?: number; faultErr?: number }
 
@@ -324,6 +324,21 @@ export class Core {
     const a = Number.isInteger(td) && td > 0 ? u32(this.x.thread_tf(td)) : 0;
     if (a === 0) throw new CoreError(`${td} is not a live thread handle`);
     return a;
+  }
+  /**
+   * set_tls_area's machine-dependent half: TLS segment `which` (0..2) of td gets `base`,
+   * or is cleared (null). A %fs/%gs holding selector ((15 + which) << 3) | 3 then has that
+   * base in user mode (docs/x86.md, "Segments").
+   */
+  setTls(td: number, which: number, base: number | null): void {
+    this.checkThread(td); checkInt("which", which, 0, 2);
+    if (base !== null) checkInt("base", base, 0, 0xFFFFFFFF);
+    this.x.thread_set_tls(td, which, base === null ? 0 : base | 0, base === null ? 0 : 1);
+  }
+  /** TLS segment `which` of td: its base, or null when it is not set. */
+  tls(td: number, which: number): number | null {
+    this.checkThread(td); checkInt("which", which, 0, 2);
+    return this.x.thread_tls_set(td, which) === 1 ? u32(this.x.thread_tls(td, which)) : null;
   }
   /** The pcb, field by field (reference §3.1). */
   pcb(td: number): Pcb { this.checkThread(td); return new Pcb(this.x, td); }

@@ -103,6 +103,9 @@ export interface CoreExports {
   cpu_run_cow_kept(): number;
   cpu_run_area(): number;
   thread_tf(td: number): number;
+  thread_set_tls(td: number, which: number, base: number, set: number): number;
+  thread_tls(td: number, which: number): number;
+  thread_tls_set(td: number, which: number): number;
 }
 
 /** What a backend hands the face: the exports and the current memory buffer. */

@@ -185,8 +185,9 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   /* clear "fork but no exec" flag, as we _are_ execing */
   p.p_acflag &= ~AFORK;
 
-  /* Set values passed into the program in registers. */
+  /* Set values passed into the program in registers (and no TLS segments, as exec_setregs clears td_tls). */
   k.core.execSetregs(lp.td, image.entry, sp.esp, sp.psStrings);
+  lp.lwp_tls = [null, null, null];
 
   /* Free any previous argument cache; cache the arguments if they fit ps_arg_cache_limit. */
   if (p.p_args && --p.p_args.ar_ref === 0) p.p_args = null;

@@ -124,6 +124,7 @@ export function* sys_set_tls_area(k: Kernel, lp: Lwp, args: number[], msg: SysMs
   if (which < 0 || which >= NGTLS) return ERANGE;
   if (size < -1) return EINVAL;
   lp.lwp_tls[which] = size === 0 ? null : { base: base >>> 0, size };
+  k.core.setTls(lp.td, which, size === 0 ? null : base >>> 0); // set_user_TLS: the segment %gs names
   msg.fds[0] = tlsSelector(which);
   return 0;
 }

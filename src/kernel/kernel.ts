@@ -30,7 +30,7 @@ import { syscall2, syscall_start, syscall_return } from "./syscall.js";
 import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
-  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL,
+  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
   SIGFPE, DFLDSIZ, MAXDSIZ, DFLSSIZ, MAXSSIZ,
 } from "./param.js";
 import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
@@ -48,7 +48,7 @@ const IO_CHUNK = 65536;
 export const BOOT_TICKS = 1;
 
 // Trap numbers (trap.h) and the code a divide error's SIGFPE carries (FPE_INTDIV).
-const T_PRIVINFLT = 1, T_PROTFLT = 9, T_PAGEFLT = 12, FPE_INTDIV = 2;
+const T_PRIVINFLT = 1, T_BPTFLT = 3, T_PROTFLT = 9, T_PAGEFLT = 12, FPE_INTDIV = 2;
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
 export interface SysMsg { fds: [number, number] }
@@ -286,7 +286,7 @@ export class Kernel {
       // A CPU-time itimer's expiry ends the run, so its signal comes at the right cycle.
       const budget = p.p_itimers === null ? slice - used : Math.min(slice - used, itimer_cycles_left(this, p));
       const stop = resolveCow ? x.cpu_run_cow(td, pm, budget) : x.cpu_run(td, pm, budget);
-      if (stop < STOP.syscall || stop > STOP.divide) throw new KernelPanic(`cpu_run failed: ${stop}`);
+      if (stop < STOP.syscall || stop > STOP.trap) throw new KernelPanic(`cpu_run failed: ${stop}`);
       const retired = this.core.runRetired();
       used += retired;
       thr.td_ucycles += retired;
@@ -338,6 +338,9 @@ export class Kernel {
           break;
         case STOP.divide:
           used += this.trapSignal(lp, SIGFPE, FPE_INTDIV);
+          break;
+        case STOP.trap: // int3: T_BPTFLT gives SIGTRAP
+          used += this.trapSignal(lp, SIGTRAP, T_BPTFLT);
           break;
       }
     }

@@ -262,7 +262,7 @@ describe("the face: core.run()", () => {
       expect(m.core.x.cpu_run_stop()).toBe(0);
       expect(m.core.x.cpu_run_count()).toBe(0);
     }
-    expect(STOP_REASONS).toEqual(["syscall", "fault", "budget", "halt", "illegal", "divide"]);
+    expect(STOP_REASONS).toEqual(["syscall", "fault", "budget", "halt", "illegal", "divide", "trap"]);
   });
 });
 
@@ -1171,29 +1171,38 @@ describe("page-straddling accesses", () => {
 });
 
 describe("illegal and unsupported instructions", () => {
-  it("ud2, unsupported opcodes, prefixes (66 67 F0 F2 F3, segment overrides), int n != 0x80, int3, bad group members stop ILLEGAL at the instruction", () => {
+  it("ud2, instructions an i686 without MMX/SSE rejects, 67, misplaced lock, int n != 0x80, bad group members stop ILLEGAL at the instruction", () => {
     const cases: [string, number[]][] = [
       ["ud2", [0x0F, 0x0B]],
-      ["66 prefix", [0x66, 0x89, 0xC0]],
       ["67 prefix", [0x67, 0x8B, 0x00]],
-      ["lock", [0xF0, 0x01, 0x03]],
-      ["rep movsb", [0xF3, 0xA4]],
-      ["repne", [0xF2, 0xAE]],
-      ["es:", [0x26, 0x8B, 0x03]], ["cs:", [0x2E, 0x90]], ["ss:", [0x36, 0x90]], ["ds:", [0x3E, 0x90]],
-      ["fs:", [0x64, 0x8B, 0x03]], ["gs:", [0x65, 0x8B, 0x03]],
-      ["movsb", [0xA4]], ["pushad", [0x60]], ["pushf", [0x9C]], ["popf", [0x9D]], ["daa", [0x27]], ["push es", [0x06]],
-      ["cpuid", [0x0F, 0xA2]], ["rdtsc", [0x0F, 0x31]], ["cmovz", [0x0F, 0x44, 0xC0]], ["x87 fld", [0xD9, 0xC0]],
-      ["in al, dx", [0xEC]], ["cli", [0xFA]], ["sti", [0xFB]], ["iret", [0xCF]], ["far call", [0x9A, 0, 0, 0, 0, 0, 0]],
-      ["int 0x21", [0xCD, 0x21]], ["int3", [0xCC]], ["into", [0xCE]],
+      ["lock mov", [0xF0, 0x89, 0x03]], ["lock add reg", [0xF0, 0x01, 0xC0]], ["lock cmp", [0xF0, 0x39, 0x03]],
+      ["lock nop", [0xF0, 0x90]], ["lock bt", [0xF0, 0x0F, 0xA3, 0x03]],
+      ["daa", [0x27]], ["push es", [0x06]], ["aam", [0xD4, 0x0A]], ["salc", [0xD6]],
+      ["iret", [0xCF]], ["far call", [0x9A, 0, 0, 0, 0, 0, 0]], ["far ret", [0xCB]], ["les", [0xC4, 0x03]],
+      ["int 0x21", [0xCD, 0x21]], ["into", [0xCE]],
       ["lea eax, eax", [0x8D, 0xC0]], ["8F /1", [0x8F, 0xC8]], ["C6 /1", [0xC6, 0xC8, 0]], ["C7 /7", [0xC7, 0xF8, 0, 0, 0, 0]],
-      ["F7 /1", [0xF7, 0xC8, 0, 0, 0, 0]], ["FE /2", [0xFE, 0xD0]], ["FF /3 far call", [0xFF, 0x18]], ["FF /5 far jmp", [0xFF, 0x28]],
-      ["FF /7", [0xFF, 0xF8]], ["rcl", [0xD1, 0xD0]], ["rcr", [0xD1, 0xD8]], ["D1 /6", [0xD1, 0xF0]],
-      ["mov r/m, sreg", [0x8C, 0xD8]], ["mov sreg", [0x8E, 0xD8]], ["0F FF", [0x0F, 0xFF]],
+      ["FE /2", [0xFE, 0xD0]], ["FF /3 far call", [0xFF, 0x18]], ["FF /5 far jmp", [0xFF, 0x28]], ["FF /7", [0xFF, 0xF8]],
+      ["0F FF", [0x0F, 0xFF]], ["SSE movups", [0x0F, 0x10, 0xC0]], ["MMX movq", [0x0F, 0x6F, 0xC0]],
+      ["SSE2 movdqa", [0x66, 0x0F, 0x6F, 0xC0]], ["SSSE3", [0x0F, 0x38, 0x00, 0xC0]], ["sysenter", [0x0F, 0x34]],
+      ["syscall", [0x0F, 0x05]], ["fisttp (SSE3)", [0xDB, 0x0B]], ["fbld", [0xDF, 0x23]],
+      ["66 jmp rel8", [0x66, 0xEB, 0x00]], ["66 call", [0x66, 0xE8, 0, 0]], ["66 ret", [0x66, 0xC3]],
+      ["bswap r16", [0x66, 0x0F, 0xC8]], ["mov cs, ax", [0x8E, 0xC8]], ["mov r/m, sreg 6", [0x8C, 0xF0]],
+      ["cmpxchg8b reg", [0x0F, 0xC7, 0xC8]], ["bt /0 imm", [0x0F, 0xBA, 0xC0, 0]],
+      ["16 prefixes", [...Array(15).fill(0x66), 0x90]],
     ];
     for (const [name, code] of cases) {
       const o = exec([0x40, ...code, ...INT80], { eax: 1, ebx: DATA, eflags: 0x202 });
       expect([o.stop, o.regs.eip, o.retired, o.regs.eax, o.regs.trapno], name).toEqual(["illegal", CODE + 1, 1, 2, 1]);
     }
+  });
+
+  it("cli, sti, in, out, ins, outs are #GP at IOPL 0 (the halt stop, T_PROTFLT); int3 retires and stops as a trap (T_BPTFLT)", () => {
+    for (const code of [[0xFA], [0xFB], [0xEC], [0xEE], [0xE4, 0x60], [0xE6, 0x60], [0x6C], [0x6F], [0xF3, 0x6E]]) {
+      const o = exec([0x40, ...code, ...INT80], { eax: 1 });
+      expect([o.stop, o.regs.eip, o.retired, o.regs.trapno], code.join(" ")).toEqual(["halt", CODE + 1, 1, 9]);
+    }
+    const o = exec([0x40, 0xCC, ...INT80], { eax: 1 });
+    expect([o.stop, o.regs.eip, o.retired, o.regs.eax, o.regs.trapno]).toEqual(["trap", CODE + 2, 2, 2, 3]);
   });
 });
 
