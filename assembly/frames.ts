@@ -3,7 +3,10 @@
 // O(1) and the order is deterministic. Frame 0 is never handed out (it holds the
 // real-mode vectors on a PC), so a physical address of 0 means "no frame".
 import { ld32, st32 } from "./mem";
-import { K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, STAT_FRAMES_PEAK, stat, statAdd } from "./state";
+import {
+  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, STAT_FRAMES_PEAK, STAT_FRAME_ALLOCS,
+  stat, statAdd,
+} from "./state";
 import { pzero } from "./phys";
 import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
 
@@ -27,8 +30,25 @@ export function framesInit(): void {
   st32(K + C_FREE_TOP, top);
 }
 
+/**
+ * Fault injection: the n-th frame allocation from now (n >= 1) fails as if memory were
+ * exhausted, once; 0 cancels. Returns how many allocations were left before the failure
+ * that was pending (0: none). Tests sweep n over every allocation a kernel path makes.
+ */
+export function frameFailAfter(n: i32): i32 {
+  const old = ld32(K + C_FRAME_FAIL);
+  st32(K + C_FRAME_FAIL, n < 0 ? 0 : n);
+  return old;
+}
+
 /** A frame with reference count 1, not zeroed; 0 when memory is exhausted. */
 export function frameAllocRaw(): i32 {
+  statAdd(STAT_FRAME_ALLOCS, 1);
+  const fail = ld32(K + C_FRAME_FAIL);
+  if (fail != 0) {
+    st32(K + C_FRAME_FAIL, fail - 1);
+    if (fail == 1) return 0;
+  }
   const top = ld32(K + C_FREE_TOP);
   if (top == 0) return 0;
   const pfn = ld32(ld32(K + C_FREESTACK) + ((top - 1) << 2));

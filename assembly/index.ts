@@ -10,13 +10,14 @@ export {
   abiVersion as core_abi_version, physBase as core_phys_base, physBytes as core_phys_bytes,
   iobuf as core_iobuf, iobufBytes as core_iobuf_bytes, statValue as core_stat,
   faultVa as core_fault_va, faultErr as core_fault_err, lastError as core_last_error,
-  scratch as core_scratch, kernelPdir as core_kernel_pdir,
+  scratch as core_scratch, kernelPdir as core_kernel_pdir, table as core_table,
 } from "./info";
 
 // frames.ts: physical frames
 export {
   frameAlloc as frame_alloc, frameRef as frame_ref, frameUnref as frame_unref,
   frameRefcount as frame_refcount, framesFree as frames_free, framesTotal as frames_total,
+  frameFailAfter as frame_fail_after,
 } from "./frames";
 
 // pmap.ts: i386 page tables, fork, faults, copyin/copyout

@@ -41,6 +41,7 @@ export const C_PMAP_HWM: i32 = 88;     // slots ever used (slots above it were n
 export const C_THR_HWM: i32 = 92;
 export const C_HEAD_HWM: i32 = 96;
 export const C_PTGROUPS: i32 = 100;    // linear address of i32 ptgroups[nframes] (pmap.ts)
+export const C_FRAME_FAIL: i32 = 104;  // fault injection: the allocation that fails, counted down (0 = none)
 // Statistics (u32 counters), one word each.
 export const C_STAT_BASE: i32 = 128;
 export const STAT_COW_FAULTS: i32 = 0;   // write faults resolved on a COW page
@@ -49,6 +50,7 @@ export const STAT_PAGES_COPIED: i32 = 2; // user pages copied (eager fork or COW
 export const STAT_PTS_COPIED: i32 = 3;   // page-table pages created by pmap_fork
 export const STAT_PMAP_FORKS: i32 = 4;
 export const STAT_FRAMES_PEAK: i32 = 5;  // most frames in use at once
+export const STAT_FRAME_ALLOCS: i32 = 6; // frame allocations asked for (failed ones too)
 export const NSTATS: i32 = 32;
 // Last fault (for the host and the interpreter): cr2 and error code.
 export const C_FAULT_VA: i32 = 256;

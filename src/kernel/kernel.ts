@@ -34,6 +34,7 @@ import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
+import { checkInvariants } from "./invariants.js";
 import type { Vnode } from "./vfs.js";
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
@@ -94,6 +95,7 @@ export class Kernel {
     this.cpus = Array.from({ length: this.tun.ncpus }, (_, i) => new VirtualCpu(i));
     for (const c of this.cpus) c.budget = this.tun.cyclesPerTick;
     this.boot();
+    if (this.tun.checkInvariants) checkInvariants(this);
   }
 
   get strategy(): Strategy { return this.tun.strategy; }
@@ -192,9 +194,16 @@ export class Kernel {
   /**
    * Runs lp on cpu for at most `slice` cycles; returns the cycles used. A new LWP is
    * switched in (fork_return), an LWP in the kernel resumes its syscall, an LWP in user
-   * mode runs its program until it traps, sleeps or the slice ends.
+   * mode runs its program until it traps, sleeps or the slice ends. Each slice is a kernel
+   * step: with checkInvariants, the invariants are checked after it.
    */
   dispatch(lp: Lwp, cpu: VirtualCpu, slice: number): number {
+    const used = this.slice(lp, cpu, slice);
+    if (this.tun.checkInvariants) checkInvariants(this);
+    return used;
+  }
+
+  private slice(lp: Lwp, cpu: VirtualCpu, slice: number): number {
     const cost = this.tun.cost;
     let used = 0;
     if (lp.mode === "new") {
