@@ -235,6 +235,9 @@ export class Forklab {
       throw new ForklabError(`pid ${lp.lwp_proc.p_pid} tid ${lp.lwp_tid} is not in user mode (${lp.wchan ? `sleeping in "${lp.wmesg}"` : lp.mode})`);
     }
     if (lp.lwp_proc.image) throw new ForklabError(`pid ${lp.lwp_proc.p_pid} runs a program; syscall() drives bare processes`);
+    // The API runs the LWP now: one queued to have a signal delivered must leave the run
+    // queue, or the scheduler would resume its syscall while it sleeps.
+    remrunqueue(k, lp);
     const p = lp.lwp_proc, x = k.core.x;
     const esp = x.tf_get(lp.td, TF_ESP) >>> 0;
     const bytes = new Uint8Array(4 * Math.max(1, args.length));
