@@ -225,7 +225,8 @@ export function snapshot(fl: Forklab): string {
     const out: Record<string, unknown> = { ...p, vmspace: p.vmspace && { ...p.vmspace, cr3: undefined } };
     if (p.stat !== "SZOMB" && p.stat !== "SIDL" && p.vmspace) {
       out.memory = fl.mappings(p.pid).map((m) => `${m.va.toString(16)}:${hash(fl.readUser(p.pid, m.va, 4096))}`);
-      out.lwps = fl.lwps(p.pid).map((l) => ({ ...l, sigmask: String(l.sigmask), siglist: String(l.siglist), regs: fl.trapframe({ pid: p.pid, tid: l.tid }) }));
+      // tf_trapno and tf_err name the last trap: under cow that may be a copy-on-write fault.
+      out.lwps = fl.lwps(p.pid).map((l) => ({ ...l, sigmask: String(l.sigmask), siglist: String(l.siglist), regs: { ...fl.trapframe({ pid: p.pid, tid: l.tid }), trapno: 0, err: 0 } }));
     }
     return out;
   });
