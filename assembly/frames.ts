@@ -4,8 +4,7 @@
 // real-mode vectors on a PC), so a physical address of 0 means "no frame".
 import { ld32, st32 } from "./mem";
 import {
-  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, STAT_FRAMES_PEAK, STAT_FRAME_ALLOCS,
-  stat, statAdd,
+  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, STAT_FRAMES_PEAK, stat, statAdd,
 } from "./state";
 import { pzero } from "./phys";
 import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
@@ -32,8 +31,10 @@ export function framesInit(): void {
 
 /**
  * Fault injection: the n-th frame allocation from now (n >= 1) fails as if memory were
- * exhausted, once; 0 cancels. Returns how many allocations were left before the failure
- * that was pending (0: none). Tests sweep n over every allocation a kernel path makes.
+ * exhausted, once; 0 cancels. Returns the countdown it replaced: how many allocations
+ * were left before the pending failure, 0 when none was pending (or it has happened). A
+ * test counts a path's allocations with a countdown too large to end (n - what is left),
+ * then sweeps n over them. When off it costs the allocator one load and one test.
  */
 export function frameFailAfter(n: i32): i32 {
   const old = ld32(K + C_FRAME_FAIL);
@@ -43,7 +44,6 @@ export function frameFailAfter(n: i32): i32 {
 
 /** A frame with reference count 1, not zeroed; 0 when memory is exhausted. */
 export function frameAllocRaw(): i32 {
-  statAdd(STAT_FRAME_ALLOCS, 1);
   const fail = ld32(K + C_FRAME_FAIL);
   if (fail != 0) {
     st32(K + C_FRAME_FAIL, fail - 1);

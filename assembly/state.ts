@@ -50,7 +50,6 @@ export const STAT_PAGES_COPIED: i32 = 2; // user pages copied (eager fork or COW
 export const STAT_PTS_COPIED: i32 = 3;   // page-table pages created by pmap_fork
 export const STAT_PMAP_FORKS: i32 = 4;
 export const STAT_FRAMES_PEAK: i32 = 5;  // most frames in use at once
-export const STAT_FRAME_ALLOCS: i32 = 6; // frame allocations asked for (failed ones too)
 export const NSTATS: i32 = 32;
 // Last fault (for the host and the interpreter): cr2 and error code.
 export const C_FAULT_VA: i32 = 256;

@@ -35,7 +35,6 @@ export interface CoreOptions {
 /** Statistics the core counts (core_stat indices). */
 export const STATS = {
   cowFaults: 0, cowOptim: 1, pagesCopied: 2, ptsCopied: 3, pmapForks: 4, framesPeak: 5,
-  frameAllocs: 6,
 } as const;
 export type StatName = keyof typeof STATS;
 
@@ -158,12 +157,19 @@ export class Core {
   }
   /**
    * Fault injection: the n-th frame allocation from now (n >= 1) fails as if memory were
-   * exhausted, once; 0 cancels. Returns how many allocations were left before the one
-   * that was pending (0: none). stat("frameAllocs") counts the allocations asked for.
+   * exhausted, once; 0 cancels. Returns the countdown it replaced (0: none pending).
    */
   failFrameAfter(n: number): number {
     checkInt("n", n, 0, 0x7FFFFFFF);
     return this.x.frame_fail_after(n);
+  }
+  /** The frame allocations `fn` asks for (failed ones too), counted with the fault-injection countdown. */
+  countFrameAllocs(fn: () => void): number {
+    const FAR = 0x7FFFFFFF;
+    this.failFrameAfter(FAR);
+    let left = FAR;
+    try { fn(); } finally { left = this.failFrameAfter(0); }
+    return FAR - left;
   }
   /** The core's tables, for an audit (src/kernel/invariants.ts); see core_table in docs/core.md. */
   tables(): CoreTables {

@@ -30,9 +30,7 @@ function bare(fl: Forklab): number {
 function sweep<C, R>(strategy: Strategy, setup: (fl: Forklab) => C, path: (fl: Forklab, c: C) => R,
   verify: (fl: Forklab, c: C, r: R, before: ReturnType<typeof snapshot>, n: number) => void): number {
   const fl0 = machine(strategy), c0 = setup(fl0);
-  const a0 = fl0.kernel.core.stat("frameAllocs");
-  path(fl0, c0);
-  const count = fl0.kernel.core.stat("frameAllocs") - a0;
+  const count = fl0.kernel.core.countFrameAllocs(() => { path(fl0, c0); });
   for (let n = 1; n <= count; n++) {
     const fl = machine(strategy), c = setup(fl);
     const before = snapshot(fl);
