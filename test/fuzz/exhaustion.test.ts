@@ -94,6 +94,38 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
     expect(n).toBe(3);
   });
 
+  it("lwp_create onto copy-on-write pages: a copyout that finds no frame is EFAULT (forklab: the kernel waits)", () => {
+    // docs/kernel.md: copyout runs in the core and cannot sleep. The arg push goes to the
+    // stack's page (page 1), the tid to page 0; after the fork both are copy-on-write.
+    const setup = (fl: Forklab): { pid: number } => {
+      const pid = bare(fl);
+      [0x08048000, 0x1234, 0x40001F00, 0x40000100, 0].forEach((w, i) => fl.writeWord(pid, 0x40000000 + 4 * i, w));
+      expect(syscallErrno(fl, pid, "fork")).toBe("");
+      fl.syscall(pid, "umask", [0o22]); // its stack page its own (syscall() writes arguments there)
+      return { pid };
+    };
+    const outcomes: string[] = [];
+    const n = sweep(strategy, setup, (fl, c) => fl.syscall(c.pid, "lwp_create", [0x40000000]), (fl, c, r, before, i) => {
+      const errno = r.done ? r.errno : "slept";
+      outcomes.push(errno);
+      if (i === 4) {
+        // The arg push failed; rev 1.76 loses that error: the LWP exists, its argument not
+        // pushed and its esp where cpu_prepare_lwp stopped.
+        expect(errno).toBe("");
+        const lwp = fl.lwps(c.pid).find((l) => l.tid === 1)!;
+        const esp = fl.trapframe({ pid: c.pid, tid: lwp.tid }).esp;
+        expect(esp).toBe(0x40001F00 - 4);              // where cpu_prepare_lwp stopped
+        expect(fl.readWord(c.pid, esp)).toBe(0xABABABAB); // what bare() wrote, not the arg
+      } else if (i === 5) {
+        expect(errno).toBe("EFAULT");
+        expect(snapshot(fl)).toEqual({ ...before, framesFree: before.framesFree - 1 }); // page 1 was copied
+        expect(fl.proc(c.pid).nthreads).toBe(1);
+      }
+    });
+    expect(n).toBe(strategy === "cow" ? 5 : 3);
+    expect(outcomes.slice(0, 3)).toEqual(["EAGAIN", "EAGAIN", "EAGAIN"]);
+  });
+
   it("execve: a new vmspace that cannot be had is ENOMEM; past the point of no return, SIGABRT", () => {
     const setup = (fl: Forklab): { parent: number; child: number } => {
       const parent = bare(fl);
