@@ -54,7 +54,7 @@ export function frameAllocRaw(): i32 {
   const pfn = ld32(ld32(K + C_FREESTACK) + ((top - 1) << 2));
   st32(K + C_FREE_TOP, top - 1);
   st32(ld32(K + C_REFCNT) + (pfn << 2), 1);
-  const used = ld32(K + C_NFRAMES) - top;
+  const used = ld32(K + C_NFRAMES) - (top - 1); // frames in use now, this one included
   if (used > stat(STAT_FRAMES_PEAK)) statAdd(STAT_FRAMES_PEAK, used - stat(STAT_FRAMES_PEAK));
   return pfn << PAGE_SHIFT;
 }

@@ -53,6 +53,15 @@ describe.each(backends)("fault injection (%s)", (_name, make) => {
     expect(() => c.failFrameAfter(-1)).toThrow(/n must be an integer/);
   });
 
+  it("framesPeak reaches the total when the last frame is taken (it lagged one behind)", async () => {
+    const c = await make();
+    const got: number[] = [];
+    for (let pa = c.x.frame_alloc(); pa !== 0; pa = c.x.frame_alloc()) got.push(pa);
+    expect(c.framesFree()).toBe(0);
+    expect(c.stat("framesPeak")).toBe(c.framesTotal());
+    for (const pa of got) c.x.frame_unref(pa);
+  });
+
   it("core_table tells where the tables are and how many slots were used", async () => {
     const c = await make();
     const t0 = c.tables();
