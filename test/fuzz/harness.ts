@@ -44,14 +44,17 @@ const who = fc.nat({ max: 63 });
 /** A pid argument: resolved when the op runs, from the processes there are then. */
 export type PidSel = { any: true } | { self: true } | { proc: number } | { raw: number };
 const pidSel: fc.Arbitrary<PidSel> = fc.oneof(
-  fc.constant({ any: true as const }), fc.constant({ self: true as const }),
-  fc.record({ proc: fc.nat({ max: 63 }) }), fc.record({ raw: fc.integer({ min: -0x80000000, max: 0x7FFFFFFF }) }),
+  { weight: 3, arbitrary: fc.constant({ any: true as const }) }, { weight: 1, arbitrary: fc.constant({ self: true as const }) },
+  { weight: 3, arbitrary: fc.record({ proc: fc.nat({ max: 63 }) }) },
+  { weight: 1, arbitrary: fc.record({ raw: fc.integer({ min: -0x80000000, max: 0x7FFFFFFF }) }) },
 );
 
-const RF = { FDG: 0x4, PROC: 0x10, MEM: 0x20, NOWAIT: 0x40, CFDG: 0x1000, THREAD: 0x2000, SIGSHARE: 0x4000, LINUXTHPN: 0x10000, PGLOCK: 0x40000000, PPWAIT: 0x80000000 };
+const RF = { FDG: 0x4, PROC: 0x10, MEM: 0x20, NOWAIT: 0x40, CFDG: 0x1000, THREAD: 0x2000, SIGSHARE: 0x4000, LINUXTHPN: 0x10000 };
+/** The flags a user may pass (mostly with RFPROC), then the kernel-only ones (EINVAL), then any word. */
 const rforkFlags = fc.oneof(
-  fc.subarray(Object.values(RF)).map((fs) => fs.reduce((x, f) => (x | f) >>> 0, 0)),
-  u32,
+  { weight: 6, arbitrary: fc.tuple(fc.boolean(), fc.subarray(Object.values(RF))).map(([proc, fs]) => fs.reduce((x, f) => (x | f) >>> 0, proc ? RF.PROC : 0)) },
+  { weight: 1, arbitrary: fc.constantFrom(0x40000000 | RF.PROC, 0x80000000 | RF.PROC | RF.MEM) },
+  { weight: 1, arbitrary: u32 },
 );
 
 export type Op =
@@ -86,7 +89,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant("lwp_create" as const), who, params: dataPtr(DATA.lwpp), func: fc.oneof(fc.constant(0x08048000), u32), stack: dataPtr(0xF00), tid1: optPtr(DATA.status), tid2: optPtr(DATA.status + 4) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("exit" as const), who, status: fc.oneof(smallInt, u32) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("extexit" as const), who, how: fc.oneof(fc.constantFrom(0, 1, 0x10000, 0x10001, 2, 0x20000), u32), status: smallInt, addr: optPtr(DATA.status) }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant("wait4" as const), who, pid: pidSel, status: optPtr(DATA.status), options: fc.oneof(fc.constantFrom(0, 1, 2, 0x80000000, 0x80000001), u32), rusage: optPtr(DATA.buf) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant("wait4" as const), who, pid: pidSel, status: optPtr(DATA.status), options: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 0, 1, 2, 0x80000000, 0x80000001) }, { weight: 1, arbitrary: u32 }), rusage: optPtr(DATA.buf) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("execve" as const), who, path: pathPtr, argv: fc.oneof(fc.constantFrom(a(ARGV), a(BIG_ARGV), a(HUGE_ARGV), a(ENVP + 4)), wildPtr), envp: optPtr(ENVP) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("kill" as const), who, pid: pidSel, sig: fc.integer({ min: -1, max: 34 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("sigprocmask" as const), who, how: fc.integer({ min: 0, max: 4 }), set: optPtr(DATA.sigset), oset: optPtr(DATA.buf) }) },
@@ -97,7 +100,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant("poke" as const), who, off: fc.integer({ min: DATA.rlimit / 4, max: DATA.buf / 4 + 63 }).map((i) => 4 * i), value: fc.oneof(smallInt, u32, fc.constant(0x7FFFFFFF)) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("signal" as const), pid: pidSel, sig: fc.integer({ min: 1, max: 32 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("spawn" as const), uid: fc.constantFrom(0, 0, 7, 8) }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("run" as const), ticks: fc.integer({ min: 1, max: 6 }) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant("run" as const), ticks: fc.integer({ min: 1, max: 20 }) }) },
 );
 
 export interface Scenario { ncpus: number; listenFaults: boolean; seed: number; ops: Op[] }
@@ -191,14 +194,19 @@ function step(fl: Forklab, op: Op): string {
     return `spawned ${spawnBare(fl, op.uid)}`;
   }
   if (op.t === "signal") {
-    const pid = resolvePid(fl, op.pid, 0);
-    const p = fl.procs().find((q) => q.pid === pid);
-    if (!p || p.stat === "SZOMB" || pid <= 1) return "no target";
+    // Among the user processes (not init, not zombies): a raw pid may name none.
+    const live = fl.procs().filter((q) => q.pid > 1 && q.stat !== "SZOMB").map((q) => q.pid);
+    const pid = "proc" in op.pid ? live[op.pid.proc % live.length] : "raw" in op.pid ? op.pid.raw : live[0];
+    if (pid === undefined || !live.includes(pid)) return "no target";
     fl.signal(pid, op.sig);
     return "signalled";
   }
   const lwps = drivable(fl);
-  if (lwps.length === 0) return "nobody";
+  if (lwps.length === 0) {
+    // Nobody can make a syscall: a new bare process will (if there is room).
+    if (fl.procs().length >= MAXPROC - 2) return "nobody";
+    return `nobody: spawned ${spawnBare(fl, 0)}`;
+  }
   const who = lwps[op.who % lwps.length];
   const sys = (code: string | number, args: number[] = []): string => show(fl.syscall(who, code, args));
   switch (op.t) {
@@ -246,11 +254,16 @@ function hash(b: Uint8Array): string {
   return (h >>> 0).toString(16);
 }
 
-/** Runs a scenario under one strategy; throws when the host or the kernel failed. */
-export function runScenario(strategy: Strategy, s: Scenario): Trace {
+/**
+ * Runs a scenario under one strategy; throws when the host or the kernel failed. With
+ * `inject`, before op i the inject[i]-th frame allocation from then on is made to fail
+ * (0: none), wherever it falls.
+ */
+export function runScenario(strategy: Strategy, s: Scenario, inject: number[] = []): Trace {
   const { fl, events } = boot(strategy, s);
   const results: string[] = [];
-  for (const op of s.ops) {
+  for (const [i, op] of s.ops.entries()) {
+    if (inject[i]) fl.kernel.core.failFrameAfter(inject[i]);
     let r: string;
     try {
       r = step(fl, op);
@@ -260,6 +273,7 @@ export function runScenario(strategy: Strategy, s: Scenario): Trace {
     }
     results.push(r);
   }
+  fl.kernel.core.failFrameAfter(0);
   fl.run({ ticks: 10 });
   fl.checkInvariants();
   const core = fl.kernel.core;
