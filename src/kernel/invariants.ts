@@ -41,7 +41,7 @@ export interface CoreAudit {
   heads: Set<number>;
 }
 
-/** The hash of the memory no guest and no kernel path may change, per core (taken at its first audit). */
+/** The hash of the memory no guest and no kernel path may change, per core (sealCore). */
 const sealed = new WeakMap<Core, number>();
 
 /** FNV-1a over the words of linear [from, to). */
@@ -49,6 +49,17 @@ function hashWords(w: Int32Array, from: number, to: number): number {
   let h = 0x811C9DC5;
   for (let i = from >>> 2; i < to >>> 2; i++) h = Math.imul(h ^ w[i], 0x01000193);
   return h >>> 0;
+}
+
+/** The memory nothing may change after init: the module's static data below the control block, and the opcode table. */
+function sealHash(core: Core): number {
+  const w = new Int32Array(core.linear().buffer);
+  return hashWords(w, 0, core.ctl) ^ hashWords(w, core.ctl + OPATTR[0], core.ctl + OPATTR[1]);
+}
+
+/** Takes the hash of the sealed memory of a new core (the kernel does at boot; else the first audit). */
+export function sealCore(core: Core): void {
+  if (!sealed.has(core)) sealed.set(core, sealHash(core));
 }
 
 /**
@@ -72,11 +83,8 @@ export function auditCore(core: Core): CoreAudit {
     expected[pfn]++;
   };
 
-  // The sealed memory: the module's static data below the control block, and the opcode table.
-  const seal = hashWords(w, 0, core.ctl) ^ hashWords(w, core.ctl + OPATTR[0], core.ctl + OPATTR[1]);
-  const was = sealed.get(core);
-  if (was === undefined) sealed.set(core, seal);
-  else if (was !== seal) broken("sealed memory", `linear 0..${hex(core.ctl)} and the opcode table`, "changed since the core was made");
+  sealCore(core);
+  if (sealed.get(core) !== sealHash(core)) broken("sealed memory", `linear 0..${hex(core.ctl)} and the opcode table`, "changed since the core was made");
 
   // The kernel's directory and page tables, and what they map.
   const kpd = t.kernelPdir;

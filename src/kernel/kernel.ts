@@ -34,7 +34,7 @@ import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
-import { checkInvariants } from "./invariants.js";
+import { checkInvariants, sealCore } from "./invariants.js";
 import type { Vnode } from "./vfs.js";
 
 /** uap->sysmsg_fds: the two result words of a syscall (tf_eax, tf_edx on return). */
@@ -89,6 +89,7 @@ export class Kernel {
     // The option sets kern.randompid as the sysctl does: with its clamping.
     this.tun.randompid = clampRandompid(this.tun.randompid);
     this.core = Core.create({ physBytes: this.tun.physBytes });
+    sealCore(this.core); // what no guest may change, hashed before any runs
     this.clock = new Clock(this.tun.hz);
     this.rng = new Rng(this.tun.seed);
     this.events = new EventBus({ clock: () => this.clock.ticks, trace: this.tun.trace });
