@@ -34,7 +34,7 @@ function mutate(good: Uint8Array, ms: Mutation[]): Uint8Array {
 const programs = Object.keys(BUNDLED_PROGRAMS) as BundledName[];
 
 it("mutated ELF files are refused cleanly or run, under every strategy alike", () => {
-  const params = fuzzParams(12);
+  const params = fuzzParams(20);
   console.log(`ELF fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
   fc.assert(fc.property(fc.constantFrom(...programs), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (name, ms, ncpus) => {
     const bytes = mutate(bundledProgramBytes(name), ms);

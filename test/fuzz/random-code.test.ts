@@ -18,7 +18,7 @@ const piece = fc.oneof(
 );
 
 it("random i386 code never hurts the host and runs alike under every strategy", () => {
-  const params = fuzzParams(30);
+  const params = fuzzParams(40);
   console.log(`random-code fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
   fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 4 }), (pieces, ncpus) => {
     const code = pieces.flat();

@@ -7,13 +7,13 @@ import { STRATEGIES } from "../../src/core/core.js";
 import { scenarioArb, checkScenario, runScenario, fuzzParams } from "./harness.js";
 
 it("syscall sequences keep the invariants and give the same results under every strategy", () => {
-  const params = fuzzParams(12);
+  const params = fuzzParams(40);
   console.log(`syscalls fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
   fc.assert(fc.property(scenarioArb(), (s) => { checkScenario(s); }), params);
 }, 600_000);
 
 it("syscall sequences with frame allocations failing anywhere keep the invariants", () => {
-  const params = fuzzParams(8);
+  const params = fuzzParams(20);
   console.log(`syscalls fuzzer with fault injection: ${params.numRuns} runs, seed ${params.seed}`);
   const arb = scenarioArb(25).chain((s) => fc.tuple(fc.constant(s), fc.constantFrom(...STRATEGIES),
     fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 40 })), { minLength: s.ops.length, maxLength: s.ops.length })));
