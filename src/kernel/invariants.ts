@@ -202,10 +202,32 @@ export function checkInvariants(k: Kernel): void {
   const n = procs.length;
   if (k.nprocs !== n) broken("nprocs", "the process table", `nprocs ${k.nprocs}, but ${k.procs.allproc.length} live + ${k.procs.zombproc.length} zombie processes`);
 
+  checkProcLinks(k, procs);
   checkUids(k, procs);
   checkVmspaces(k, procs, core);
   checkLwps(k, procs, core);
   checkRunQueues(k);
+}
+
+/**
+ * The pid hash holds exactly the live processes; every process but proc0 is on its parent's
+ * child list, and every child on a list names that parent.
+ */
+function checkProcLinks(k: Kernel, procs: Proc[]): void {
+  for (const p of k.procs.allproc) {
+    if (k.procs.pidhash.get(p.p_pid) !== p) broken("pid hash", `pid ${p.p_pid}`, "is live but not in the pid hash under its pid");
+  }
+  if (k.procs.pidhash.size !== k.procs.allproc.length) broken("pid hash", "the pid hash", `${k.procs.pidhash.size} entries for ${k.procs.allproc.length} live processes`);
+  const known = new Set(procs);
+  for (const p of procs) {
+    for (const c of p.p_children) {
+      if (c.p_pptr !== p) broken("process tree", `pid ${c.p_pid}`, `on pid ${p.p_pid}'s child list, but its parent is pid ${c.p_pptr?.p_pid}`);
+      if (!known.has(c)) broken("process tree", `pid ${c.p_pid}`, `on pid ${p.p_pid}'s child list, but on neither allproc nor zombproc`);
+    }
+    if (p === k.proc0) continue;
+    const pp = p.p_pptr;
+    if (!pp || !known.has(pp) || p.p_siblingNode?.list !== pp.p_children) broken("process tree", `pid ${p.p_pid}`, `not on its parent's (pid ${pp?.p_pid}) child list`);
+  }
 }
 
 /** Each uid's ui_proccnt is the number of processes whose real uid it is. */

@@ -108,6 +108,19 @@ describe("a broken invariant is a kernel panic naming it", () => {
     expect(() => fl2.checkInvariants()).toThrow(new RegExp(`"LWP tree" broken: pid ${pid2}'s LWP tree: pid ${pid2} tid 5 is keyed 0`));
   });
 
+  it("process tree and pid hash", () => {
+    const fl = lab();
+    const pid = fl.spawn().pid;
+    const child = fl.syscall(pid, "fork");
+    if (!child.done) throw new Error("fork slept");
+    kproc(fl, child.rv[0]).p_pptr = kproc(fl, 1);
+    expectPanic(fl, new RegExp(`"process tree" broken: pid ${child.rv[0]}: (not on its parent's \\(pid 1\\) child list|on pid ${pid}'s child list, but its parent is pid 1)`));
+    const fl2 = lab();
+    const pid2 = fl2.spawn().pid;
+    fl2.kernel.procs.pidhash.delete(pid2);
+    expect(() => fl2.checkInvariants()).toThrow(new RegExp(`"pid hash" broken: pid ${pid2}: is live but not in the pid hash`));
+  });
+
   it("p_nthreads", () => {
     const fl = lab();
     const pid = fl.spawn().pid;
