@@ -9,7 +9,7 @@ import { inMemory } from "./core";
 import { ld32, st32, ltu } from "./mem";
 import { EINVAL, EFAULT, SIZEOF_PCB, SIZEOF_TRAPFRAME, KSTACK_PCB, KSTACK_TF } from "./i386";
 import {
-  frameAlloc, frameRef, frameUnref, frameRefcount, framesFree, framesTotal, frameValid,
+  frameAlloc, frameRef, frameUnref, frameRefcount, framesFree, framesTotal, frameValid, frameFailAfter,
 } from "./frames";
 import {
   pmap_create as pmapCreate, pmap_destroy as pmapDestroy, pmap_valid as pmapValid, pmap_cr3 as pmapCr3,
@@ -57,6 +57,8 @@ export function frame_unref(pa: i32): i32 { return allocated(pa) ? frameUnref(pa
 export function frame_refcount(pa: i32): i32 { return K != 0 && frameValid(pa) ? frameRefcount(pa) : -EINVAL; }
 export function frames_free(): i32 { return K == 0 ? 0 : framesFree(); }
 export function frames_total(): i32 { return K == 0 ? 0 : framesTotal(); }
+/** Fault injection: the n-th frame allocation from now fails, once (n <= 0: none); the old setting. */
+export function frame_fail_after(n: i32): i32 { return K == 0 ? -EINVAL : frameFailAfter(n); }
 
 // ---- pmap.ts checks its handles and user ranges; copyin/copyout trust the linear range
 

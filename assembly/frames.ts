@@ -3,7 +3,9 @@
 // O(1) and the order is deterministic. Frame 0 is never handed out (it holds the
 // real-mode vectors on a PC), so a physical address of 0 means "no frame".
 import { ld32, st32 } from "./mem";
-import { K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, STAT_FRAMES_PEAK, stat, statAdd } from "./state";
+import {
+  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, STAT_FRAMES_PEAK, stat, statAdd,
+} from "./state";
 import { pzero } from "./phys";
 import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
 
@@ -27,14 +29,32 @@ export function framesInit(): void {
   st32(K + C_FREE_TOP, top);
 }
 
+/**
+ * Fault injection: the n-th frame allocation from now (n >= 1) fails as if memory were
+ * exhausted, once; 0 cancels. Returns the countdown it replaced: how many allocations
+ * were left before the pending failure, 0 when none was pending (or it has happened). A
+ * test counts a path's allocations with a countdown too large to end (n - what is left),
+ * then sweeps n over them. When off it costs the allocator one load and one test.
+ */
+export function frameFailAfter(n: i32): i32 {
+  const old = ld32(K + C_FRAME_FAIL);
+  st32(K + C_FRAME_FAIL, n < 0 ? 0 : n);
+  return old;
+}
+
 /** A frame with reference count 1, not zeroed; 0 when memory is exhausted. */
 export function frameAllocRaw(): i32 {
+  const fail = ld32(K + C_FRAME_FAIL);
+  if (fail != 0) {
+    st32(K + C_FRAME_FAIL, fail - 1);
+    if (fail == 1) return 0;
+  }
   const top = ld32(K + C_FREE_TOP);
   if (top == 0) return 0;
   const pfn = ld32(ld32(K + C_FREESTACK) + ((top - 1) << 2));
   st32(K + C_FREE_TOP, top - 1);
   st32(ld32(K + C_REFCNT) + (pfn << 2), 1);
-  const used = ld32(K + C_NFRAMES) - top;
+  const used = ld32(K + C_NFRAMES) - (top - 1); // frames in use now, this one included
   if (used > stat(STAT_FRAMES_PEAK)) statAdd(STAT_FRAMES_PEAK, used - stat(STAT_FRAMES_PEAK));
   return pfn << PAGE_SHIFT;
 }

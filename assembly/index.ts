@@ -11,13 +11,13 @@ export {
   abiVersion as core_abi_version, abiMinor as core_abi_minor, physBase as core_phys_base, physBytes as core_phys_bytes,
   iobuf as core_iobuf, iobufBytes as core_iobuf_bytes, statValue as core_stat,
   faultVa as core_fault_va, faultErr as core_fault_err, lastError as core_last_error,
-  scratch as core_scratch, kernelPdir as core_kernel_pdir,
+  scratch as core_scratch, kernelPdir as core_kernel_pdir, table as core_table,
 } from "./info";
 
 // abi.ts: the entry points of frames.ts, pmap.ts, cpu.ts, x86.ts, lwptree.ts and
 // rbtree.ts, each checking what its implementation takes on trust
 export {
-  frame_alloc, frame_ref, frame_unref, frame_refcount, frames_free, frames_total,
+  frame_alloc, frame_ref, frame_unref, frame_refcount, frames_free, frames_total, frame_fail_after,
   pmap_create, pmap_destroy, pmap_valid, pmap_cr3, pmap_enter, pmap_remove, pmap_protect,
   pmap_translate, pmap_fault, pmap_fork, pmap_fork_skip, pmap_protect_none, pmap_enter_frame, pmap_pte, pmap_pde, pmap_next, pmap_resident,
   pmap_ptcount, copyin, copyout, copyin_word, copyout_word,

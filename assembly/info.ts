@@ -3,7 +3,8 @@ import { ld32, st32, ltu } from "./mem";
 import { ensureMemory } from "./core";
 import {
   K, ABI_VERSION, ABI_MINOR, C_PHYS_BASE, C_PHYS_BYTES, C_IOBUF, C_IOBUF_BYTES, C_STAT_BASE, NSTATS,
-  C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, C_END, C_KPDIR,
+  C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, C_END, C_KPDIR, C_REFCNT, C_FREESTACK, C_PMAP_HWM, C_THR_HWM,
+  C_HEAD_TAB, C_HEAD_HWM, C_NKPT,
 } from "./state";
 import { EINVAL, ENOMEM } from "./i386";
 
@@ -22,6 +23,24 @@ export function faultVa(): i32 { return K == 0 ? 0 : ld32(K + C_FAULT_VA); }
 export function faultErr(): i32 { return K == 0 ? 0 : ld32(K + C_FAULT_ERR); }
 export function lastError(): i32 { return K == 0 ? EINVAL : ld32(K + C_LAST_ERR); }
 export function kernelPdir(): i32 { return K == 0 ? 0 : ld32(K + C_KPDIR); }
+
+/**
+ * Where the core's tables are, for a host that audits them (src/kernel/invariants.ts):
+ * 0 refcount[] (linear address), 1 freestack[] (linear), 2 pmap slots ever used, 3 thread
+ * slots ever used, 4 the LWP tree-head table (linear), 5 tree-head slots ever used, 6
+ * kernel page tables. -EINVAL for another i.
+ */
+export function table(i: i32): i32 {
+  if (K == 0) return -EINVAL;
+  if (i == 0) return ld32(K + C_REFCNT);
+  if (i == 1) return ld32(K + C_FREESTACK);
+  if (i == 2) return ld32(K + C_PMAP_HWM);
+  if (i == 3) return ld32(K + C_THR_HWM);
+  if (i == 4) return ld32(K + C_HEAD_TAB);
+  if (i == 5) return ld32(K + C_HEAD_HWM);
+  if (i == 6) return ld32(K + C_NKPT);
+  return -EINVAL;
+}
 
 /**
  * Bump-allocates `bytes` (16-byte aligned) of scratch linear memory after physical memory,

@@ -44,6 +44,7 @@ export const C_PMAP_HWM: i32 = 88;     // slots ever used (slots above it were n
 export const C_THR_HWM: i32 = 92;
 export const C_HEAD_HWM: i32 = 96;
 export const C_PTGROUPS: i32 = 100;    // linear address of i32 ptgroups[nframes] (pmap.ts)
+export const C_FRAME_FAIL: i32 = 104;  // fault injection: the allocation that fails, counted down (0 = none)
 // Statistics (u32 counters), one word each.
 export const C_STAT_BASE: i32 = 128;
 export const STAT_COW_FAULTS: i32 = 0;   // write faults resolved on a COW page

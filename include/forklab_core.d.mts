@@ -179,12 +179,14 @@ export interface ForklabCoreExports {
   core_last_error(): number;
   core_scratch(bytes: number): number;
   core_kernel_pdir(): number;
+  core_table(i: number): number;
   frame_alloc(): number;
   frame_ref(pa: number): number;
   frame_unref(pa: number): number;
   frame_refcount(pa: number): number;
   frames_free(): number;
   frames_total(): number;
+  frame_fail_after(n: number): number;
   pmap_create(): number;
   pmap_destroy(pm: number): number;
   pmap_valid(pm: number): number;

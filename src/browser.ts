@@ -23,6 +23,7 @@ export { Core, CoreError, STRATEGIES, STATS, FAULT_FLAG, PCB_FIELDS, TF_FIELDS, 
 export type { RbArena } from "./core/core.js";
 export type {
   Strategy, Translation, PageFault, CoreOptions, StatName, Pcb, Trapframe, StopReason, RunResult, CoreExports, Backend,
+  CoreTables,
 } from "./core/index.js";
 export { initCore } from "./core/load.js";
 export type { CoreSource, WasmModule, ResponseLike } from "./core/instantiate.js";

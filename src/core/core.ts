@@ -38,6 +38,12 @@ export const STATS = {
 } as const;
 export type StatName = keyof typeof STATS;
 
+/** Where the core keeps its tables (linear addresses) and how many slots it has used. */
+export interface CoreTables {
+  refcounts: number; freestack: number; pmapSlots: number; threadSlots: number;
+  headTable: number; headSlots: number; kernelPts: number; physBase: number; kernelPdir: number;
+}
+
 export const FAULT_FLAG = 0xFFFFFFF8;
 const MAX_USER = i386.VM_MAX_USER_ADDRESS >>> 0;
 
@@ -150,6 +156,31 @@ export class Core {
   frameRefcount(pa: number): number {
     this.checkFrame(pa);
     return this.x.frame_refcount(pa | 0);
+  }
+  /**
+   * Fault injection: the n-th frame allocation from now (n >= 1) fails as if memory were
+   * exhausted, once; 0 cancels. Returns the countdown it replaced (0: none pending).
+   */
+  failFrameAfter(n: number): number {
+    checkInt("n", n, 0, 0x7FFFFFFF);
+    return this.x.frame_fail_after(n);
+  }
+  /** The frame allocations `fn` asks for (failed ones too), counted with the fault-injection countdown. */
+  countFrameAllocs(fn: () => void): number {
+    const FAR = 0x7FFFFFFF;
+    this.failFrameAfter(FAR);
+    let left = FAR;
+    try { fn(); } finally { left = this.failFrameAfter(0); }
+    return FAR - left;
+  }
+  /** The core's tables, for an audit (src/kernel/invariants.ts); see core_table in docs/core.md. */
+  tables(): CoreTables {
+    const t = (i: number) => u32(this.x.core_table(i));
+    return {
+      refcounts: t(0), freestack: t(1), pmapSlots: t(2), threadSlots: t(3), headTable: t(4),
+      headSlots: t(5), kernelPts: t(6), physBase: u32(this.x.core_phys_base()),
+      kernelPdir: u32(this.x.core_kernel_pdir()),
+    };
   }
   private checkFrame(pa: number): void {
     checkInt("physical address", pa, 0, this.physBytes() - 1);

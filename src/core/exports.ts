@@ -21,6 +21,7 @@ export interface CoreExports {
   core_last_error(): number;
   core_scratch(bytes: number): number;
   core_kernel_pdir(): number;
+  core_table(i: number): number;
 
   frame_alloc(): number;
   frame_ref(pa: number): number;
@@ -28,6 +29,7 @@ export interface CoreExports {
   frame_refcount(pa: number): number;
   frames_free(): number;
   frames_total(): number;
+  frame_fail_after(n: number): number;
 
   pmap_create(): number;
   pmap_destroy(pm: number): number;

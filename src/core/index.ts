@@ -1,4 +1,4 @@
 export { Core, CoreError, STRATEGIES, STATS, FAULT_FLAG, PCB_FIELDS, TF_FIELDS, STOP_REASONS } from "./core.js";
-export type { Strategy, Translation, PageFault, CoreOptions, StatName, Pcb, Trapframe, StopReason, RunResult } from "./core.js";
+export type { Strategy, Translation, PageFault, CoreOptions, StatName, Pcb, Trapframe, StopReason, RunResult, CoreTables } from "./core.js";
 export type { CoreExports, Backend } from "./exports.js";
 export * as i386 from "../../assembly/i386.js";

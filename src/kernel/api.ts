@@ -32,6 +32,7 @@ import {
 } from "./param.js";
 import { PG_V, PG_RW, PG_U, PG_COW, TF_ESP, TF_EAX, TF_ERR } from "../../assembly/i386.js";
 import { checkInt, checkString, checkStrings, checkBytes, checkOptions, checkFunction } from "./argcheck.js";
+import { checkInvariants } from "./invariants.js";
 
 export class ForklabError extends Error {
   override name = "ForklabError";
@@ -39,7 +40,7 @@ export class ForklabError extends Error {
 
 const KERNEL_OPTIONS = [
   "physBytes", "hz", "ncpus", "maxproc", "strategy", "seed", "randompid", "cpuHz", "sliceCycles",
-  "vmSevereFrames", "trace",
+  "vmSevereFrames", "trace", "checkInvariants",
 ] as const satisfies readonly (keyof KernelOptions)[];
 const SPAWN_OPTIONS = ["image", "path", "argv", "envp", "uid", "gid", "nprocLimit", "comm"] as const;
 const RUN_OPTIONS = ["ticks", "seconds", "until"] as const;
@@ -135,6 +136,7 @@ export class Forklab {
   constructor(opts: KernelOptions = {}) {
     const o = checkOptions<KernelOptions>(ForklabError, "options", opts, KERNEL_OPTIONS);
     if (o.trace !== undefined && typeof o.trace !== "boolean") throw new ForklabError(`trace must be a boolean, got ${String(o.trace)}`);
+    if (o.checkInvariants !== undefined && typeof o.checkInvariants !== "boolean") throw new ForklabError(`checkInvariants must be a boolean, got ${String(o.checkInvariants)}`);
     try {
       this.kernel = new Kernel(o);
     } catch (e) {
@@ -275,6 +277,9 @@ export class Forklab {
       throw new ForklabError(`pid ${lp.lwp_proc.p_pid} tid ${lp.lwp_tid} is not in user mode (${lp.wchan ? `sleeping in "${lp.wmesg}"` : lp.mode})`);
     }
     if (lp.lwp_proc.image) throw new ForklabError(`pid ${lp.lwp_proc.p_pid} runs a program; syscall() drives bare processes`);
+    // The API runs the LWP now: one queued to have a signal delivered must leave the run
+    // queue, or the scheduler would resume its syscall while it sleeps.
+    remrunqueue(k, lp);
     const p = lp.lwp_proc, x = k.core.x;
     const esp = x.tf_get(lp.td, TF_ESP) >>> 0;
     const bytes = new Uint8Array(4 * Math.max(1, args.length));
@@ -366,10 +371,10 @@ export class Forklab {
     events.hold();
     try {
       result = fn();
+      if (k.tun.checkInvariants) checkInvariants(k);
     } catch (e) {
       if (e instanceof ForklabError) throw e;
-      k.panic(describe(e));
-      throw new ForklabError(`${what}(): kernel panic: ${describe(e)}. The machine is stopped; its state can still be read.`, { cause: e });
+      throw this.stop(what, e);
     } finally {
       try { events.release(); k.console.deliver(); } finally { this.busy = null; }
     }
@@ -378,6 +383,27 @@ export class Forklab {
       throw new ForklabError(`${what}(): an event listener threw${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}: ${describe(errors[0])}`, { cause: errors[0] });
     }
     return result;
+  }
+
+  /** A kernel panic in `what`: the machine stops where it is; the error to throw. */
+  private stop(what: string, e: unknown): ForklabError {
+    this.kernel.panic(describe(e));
+    return new ForklabError(`${what}(): kernel panic: ${describe(e)}. The machine is stopped; its state can still be read.`, { cause: e });
+  }
+
+  /** With checkInvariants on: the check after an API call that changed memory outside call(). */
+  private changed(what: string): void {
+    if (!this.kernel.tun.checkInvariants) return;
+    try { checkInvariants(this.kernel); } catch (e) { throw this.stop(what, e); }
+  }
+
+  /**
+   * Checks every invariant of the machine now (src/kernel/invariants.ts: frame reference
+   * counts, LWP trees, process and uid counts, run and sleep queues, sealed memory). A
+   * broken one is a kernel panic, reported as a ForklabError naming the invariant.
+   */
+  checkInvariants(): void {
+    this.call("checkInvariants", () => checkInvariants(this.kernel));
   }
 
   /** The API call in progress (see call()), or null. */
@@ -545,12 +571,14 @@ export class Forklab {
     for (let va = top; va < end; va += PAGE_SIZE) {
       if (core.enter(pm, va, prot) < 0) {
         core.remove(pm, top, va); // no half-made arena
+        this.changed("userAlloc");
         throw new ForklabError("userAlloc: out of simulated memory");
       }
     }
     // An anonymous entry of the map, as mmap would make (so faults and fork see it).
     map.insert(new VmMapEntry(top, end, prot, VM_PROT_ALL, VM_INHERIT_COPY, "anon"));
     this.arenaTop.set(p, end);
+    this.changed("userAlloc");
     return top;
   }
 
@@ -575,6 +603,7 @@ export class Forklab {
     for (let off = 0; off < bytes.length; off += max) {
       if (this.kernel.copyout(p, va + off, bytes.subarray(off, off + max))) throw bad();
     }
+    this.changed("writeUser");
   }
 
   /** Reads user memory as copyin does. */

@@ -38,6 +38,7 @@ import { TF_ERR, TF_XFLAGS } from "../../assembly/i386.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
 import { elfImageLoader } from "./imgact_elf.js";
+import { checkInvariants, sealCore } from "./invariants.js";
 import type { Vnode } from "./vfs.js";
 import type { FaultResult } from "./vm_map.js";
 
@@ -120,6 +121,7 @@ export class Kernel {
     // The option sets kern.randompid as the sysctl does: with its clamping.
     this.tun.randompid = clampRandompid(this.tun.randompid);
     this.core = Core.create({ physBytes: this.tun.physBytes });
+    sealCore(this.core); // what no guest may change, hashed before any runs
     this.clock = new Clock(this.tun.hz);
     this.rng = new Rng(this.tun.seed);
     this.events = new EventBus({ clock: () => this.clock.ticks, trace: this.tun.trace });
@@ -131,6 +133,7 @@ export class Kernel {
     // "never" (a quirk kept in ratecheck.ts), so a machine whose processes ran at tick 0
     // would print every refusal of its first tick.
     this.clock.advanceTo(BOOT_TICKS);
+    if (this.tun.checkInvariants) checkInvariants(this);
   }
 
   get strategy(): Strategy { return this.tun.strategy; }
@@ -250,9 +253,16 @@ export class Kernel {
   /**
    * Runs lp on cpu for at most `slice` cycles; returns the cycles used. A new LWP is
    * switched in (fork_return), an LWP in the kernel resumes its syscall, an LWP in user
-   * mode runs its program until it traps, sleeps or the slice ends.
+   * mode runs its program until it traps, sleeps or the slice ends. Each slice is a kernel
+   * step: with checkInvariants, the invariants are checked after it.
    */
   dispatch(lp: Lwp, cpu: VirtualCpu, slice: number): number {
+    const used = this.slice(lp, cpu, slice);
+    if (this.tun.checkInvariants) checkInvariants(this);
+    return used;
+  }
+
+  private slice(lp: Lwp, cpu: VirtualCpu, slice: number): number {
     const cost = this.tun.cost, p = lp.lwp_proc, thr = lp.lwp_thread;
     let used = 0;
     if (lp.mode === "new") {

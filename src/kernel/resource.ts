@@ -51,6 +51,11 @@ export class UidTable {
   get size(): number {
     return this.byUid.size;
   }
+
+  /** Every entry (the invariant checker counts each uid's processes). */
+  entries(): IterableIterator<Uidinfo> {
+    return this.byUid.values();
+  }
 }
 
 /**

@@ -25,6 +25,11 @@ export interface KernelOptions {
   vmSevereFrames?: number;
   /** Keep the 64-bit trace hash of every event (default false). */
   trace?: boolean;
+  /**
+   * Check the machine's invariants after every kernel step (src/kernel/invariants.ts); a
+   * broken one is a kernel panic. Default false: then they cost one test per step.
+   */
+  checkInvariants?: boolean;
 }
 
 export interface Tunables {
@@ -40,6 +45,7 @@ export interface Tunables {
   sliceCycles: number;
   vmSevereFrames: number;
   trace: boolean;
+  checkInvariants: boolean;
   /** The virtual cost model (docs/kernel.md): cycles charged per event. */
   cost: { syscall: number; fork: number; perPte: number; exec: number; switch: number };
 }
@@ -80,6 +86,7 @@ export function resolveTunables(o: KernelOptions): Tunables {
     sliceCycles: int("sliceCycles", o.sliceCycles, 100_000, 100, 1e9),
     vmSevereFrames: int("vmSevereFrames", o.vmSevereFrames, 0, 0, 1 << 30),
     trace: o.trace === true,
+    checkInvariants: o.checkInvariants === true,
     cost: { syscall: 1000, fork: 50_000, perPte: 20, exec: 100_000, switch: 2000 },
   };
 }

@@ -22,7 +22,7 @@ const ERR: Record<string, number[]> = {
   pmap_destroy: [EINVAL], pmap_valid: [0], pmap_cr3: [EINVAL], pmap_enter: [EINVAL], pmap_remove: [EINVAL],
   pmap_protect: [EINVAL], pmap_translate: [EINVAL], pmap_fault: [EINVAL, EFAULT], pmap_fork: [EINVAL],
   pmap_fork_skip: [EINVAL], pmap_protect_none: [EINVAL], pmap_enter_frame: [EINVAL],
-  thread_set_tls: [EINVAL], thread_tls: [0], thread_tls_set: [0],
+  thread_set_tls: [EINVAL], thread_tls: [0], thread_tls_set: [0], core_table: [EINVAL], frame_fail_after: [EINVAL],
   pmap_pte: [0], pmap_pde: [0], pmap_next: [-1], pmap_resident: [EINVAL], pmap_ptcount: [EINVAL],
   copyin: [EINVAL, EFAULT], copyout: [EINVAL, EFAULT], copyin_word: [0], copyout_word: [EINVAL, EFAULT],
   rb_insert: [EFAULT], rb_remove: [EFAULT], rb_find: [EFAULT], rb_lookup: [EFAULT], rb_next: [EFAULT],
@@ -99,7 +99,7 @@ function bad(name: string, p: string, c: Ctx): number[] {
     case "pa": return [0, 1, -1, 0x7FFFF000, c.pa + 4, 1 << 20, ...(name === "frame_refcount" ? [] : [c.freePa])];
     case "va": return name === "pmap_enter" || name === "pmap_fault" || name === "pmap_enter_frame" ? [1, -0x40000000, -4096] : [];
     case "ranges": return [-1, c.memEnd - 4, 0x7FFFFFF0];
-    case "n": return [-1, 0x10000000, -0x80000000];
+    case "n": return name === "pmap_fork_skip" ? [-1, 0x10000000, -0x80000000] : [];
     case "which": return [-1, 3, 0x7FFFFFFF, -0x80000000];
     case "sva": return [1, -4096, 0x3000];
     case "eva": return [0x1001, -4096, -0x40000000];
