@@ -5,6 +5,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { cli, cliJson, expectSameNumbers, textWithoutChart } from "./helpers.js";
 import { validate } from "./jsonschema.js";
+import { main, RESTORE_TERMINAL } from "../../src/cli/main.js";
 import { stats, measure, virtualPart, NondeterminismError, type Measured } from "../../src/cli/bench.js";
 import { runSpawn, type SpawnReport } from "../../src/workloads/spawn.js";
 import type { BombReport } from "../../src/workloads/bomb.js";
@@ -204,6 +205,23 @@ describe("interrupts (SIGINT, SIGTERM)", () => {
     const t = await cli(["spawn", "--for", "60s", "--runs", "5"], { interrupted: () => "SIGTERM" });
     expect(t.code).toBe(143);
     expect(t.stdout).toMatch(/ended: interrupted \(SIGINT or SIGTERM\): a partial report/);
+  });
+});
+
+describe("the terminal after an interrupt", () => {
+  it("the progress bar hid the cursor and turned autowrap off: both are restored before the report", async () => {
+    let written = "", t = 0;
+    const progressStream = { isTTY: true, columns: 80, write: (s: string) => { written += s; return true; } } as unknown as NodeJS.WritableStream;
+    let polls = 0, out = "";
+    const code = await main(["spawn", "--for", "60s"], {
+      stdout: (s) => { out += s; }, stderr: () => {}, progressStream, now: () => (t += 100), env: { LANG: "C.UTF-8" },
+      interrupted: () => (++polls > 20000 ? "SIGINT" : null),
+    });
+    expect(code).toBe(130);
+    expect(written).toContain("\x1b[?25l"); // the bar hid the cursor
+    expect(written.endsWith(RESTORE_TERMINAL)).toBe(true);
+    expect(RESTORE_TERMINAL).toBe("\x1b[?25h\x1b[?7h");
+    expect(out).toMatch(/ended: interrupted/);
   });
 });
 
