@@ -170,6 +170,12 @@ Machine and process options are shared by every command. Virtual durations take 
 unit: 500ms, 10s, 2m, or ticks as 300t (hz is 100). Sizes: 64M, 1G (binary units).
 Exit codes: 0 done, 1 runtime failure, 2 usage error.`;
 
+const BENCH_HELP = `With --runs N (after --warmup runs that are run and discarded), host figures are given as
+mean ± σ, median, min and max over the runs; virtual-time figures are deterministic and are
+checked to be identical in every run. --strategy copy,cow runs each (same seed and options)
+and prints them side by side with ratios. SIGINT or SIGTERM stops the run: the partial
+report is printed and forklab exits 130 or 143.`;
+
 /** What a command left for main: the run's report, whose program status is the exit code, or an exit code (an interrupt). */
 interface Outcome { run: RunReport | null; code: number }
 
@@ -247,9 +253,11 @@ function buildProgram(io: CliIO, outcome: Outcome): Command {
     .enablePositionalOptions()
     .addHelpText("after", `
 Examples:
-  forklab bomb                         a fork bomb as uid 1000 on a 64 MiB machine, to saturation
-  forklab spawn --loops 10000          the UnixBench spawn loop, 10000 times
-  forklab run programs/bin/spawn 100   any static i386 ELF file, with its arguments
+  forklab bomb                                a fork bomb as uid 1000 on a 64 MiB machine, to saturation
+  forklab spawn --loops 10000                 the UnixBench spawn loop, 10000 times
+  forklab spawn --runs 10 --warmup 2          ten measured runs: host figures as mean ± σ, median, min, max
+  forklab bomb --strategy copy,cow            the copy and copy-on-write fork side by side, with ratios
+  forklab run spawn 100                       a bundled program (or any static i386 ELF file), with its arguments
 ${MACHINE_HELP}`);
 
   // ---- bomb ----
@@ -266,7 +274,9 @@ Examples:
   forklab bomb --program bashbomb --maxproc 200
   forklab bomb --uid 0 --mem 256M --for 5s --plot bomb.svg
   forklab bomb --nproc-limit 50 --json
+  forklab bomb --runs 5 --warmup 1 --strategy copy,cow --format markdown
   forklab bomb --program ./mybomb       (your own static i386 ELF file)
+${BENCH_HELP}
 ${MACHINE_HELP}`)
     .action((f: BenchFlags & { program?: string; for?: Duration }) => {
       const bundled = f.program === undefined || (BOMB_PROGRAMS as readonly string[]).includes(f.program);
@@ -300,6 +310,9 @@ Examples:
   forklab spawn
   forklab spawn --loops 10000
   forklab spawn --for 500ms --cpus 2 --json
+  forklab spawn --loops 10000 --runs 10 --warmup 2 --format csv
+
+${BENCH_HELP}
 ${MACHINE_HELP}`)
     .action((f: BenchFlags & { loops?: number; for?: Duration; program?: string }) => {
       if (f.loops !== undefined && f.for !== undefined) throw new UsageError("--loops and --for exclude each other: give one (a loop count, or a virtual duration)");
@@ -335,10 +348,9 @@ The exit code is the program's exit status, 128 + N if signal N killed it, 1 if 
 not exited when the run stopped (or forklab failed), 2 for a usage error.
 
 Examples:
-  forklab run programs/bin/vfork-exec
-  forklab run --trace programs/bin/spawn 3
+  forklab run vfork-exec                 (a bundled program, by its name)
+  forklab run --trace spawn 3
   forklab run --uid 0 ./a.out --json      (here --json is an argument of a.out)
-  forklab run spawn 100                  (the bundled spawn)
   echo hi | forklab run --quiet ./cat    (stdin to the program, its output alone)
 ${MACHINE_HELP}`)
     .action((file: string, args: string[], f: CommonFlags & { trace?: boolean; for?: Duration; quiet?: boolean; file: GuestFileArg[] }) => {

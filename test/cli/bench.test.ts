@@ -2,7 +2,11 @@
 // virtual figures identical), --strategy copy,cow side by side, --format text|json|csv|
 // markdown with the JSON validated against docs/schema/report.schema.json, interrupts.
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Envelope } from "../../src/cli/output.js";
+import { isBundled } from "../../src/user/programs.js";
 import { cli, cliJson, expectSameNumbers, textWithoutChart } from "./helpers.js";
 import { validate } from "./jsonschema.js";
 import { main, RESTORE_TERMINAL } from "../../src/cli/main.js";
@@ -122,7 +126,7 @@ describe("--strategy copy,cow", () => {
     const j = await cliJson<{ strategies: string[]; results: Measured<BombReport>[]; comparison: { key: string; values: number[]; ratios: (number | null)[] }[] }>(
       ["bomb", "--maxproc", "40", "--strategy", "cow,copy"]);
     expect(j.strategies).toEqual(["cow", "copy"]);
-    const { schemaVersion: _v, forklab: _f, hostMachine: _h, ...alone } = await cliJson<Measured<BombReport>>(["bomb", "--maxproc", "40", "--strategy", "copy"]);
+    const { schemaVersion: _v, forklab: _f, hostMachine: _h, ...alone } = await cliJson<Measured<BombReport> & Envelope>(["bomb", "--maxproc", "40", "--strategy", "copy"]);
     expect(j.results[1]).toEqual(alone);
     const peak = j.comparison.find((c) => c.key === "peakProcesses")!;
     expect(peak).toMatchObject({ values: [30, 30], ratios: [1] });
@@ -237,6 +241,26 @@ describe("the terminal chart", () => {
     expect(chartOf((await cli([...args, "--ascii"])).stdout)).toMatch(/^ *30 \+#+$/m);
     for (const env of [{ LANG: "en_US.UTF-8" }, { LC_CTYPE: "C.utf8" }, { LANG: "C", LC_ALL: "de_DE.UTF-8" }]) {
       expect(chartOf((await cli(args, { env })).stdout), JSON.stringify(env)).toMatch(/^ *30 ┤█+$/m);
+    }
+  });
+});
+
+describe("help examples", () => {
+  it("every `forklab run` example names a bundled program or ./a file, and the bundled ones run from any directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "forklab-help-"));
+    const helps = await Promise.all([[], ["run"], ["bomb"], ["spawn"]].map((a) => cli([...a, "--help"])));
+    const examples = helps.flatMap((h) => h.stdout.split("\n"))
+      .map((l) => /^\s+forklab run ((?:--\S+(?: \d+)? )*)(\S+)((?: \S+)*)/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const m of examples) {
+      const file = m[2];
+      if (file.startsWith("./")) continue;
+      expect(isBundled(file), `${m[0]}: ${file} is not a bundled program`).toBe(true);
+      expect(m[3], m[0]).not.toMatch(/[a-z]{4}/); // arguments, not the example's description
+      const r = await cli(["run", ...m[1].split(" ").filter(Boolean), file, ...m[3].trim().split(/\s+/).filter(Boolean)], { cwd: dir });
+      expect(r.stderr, m[0]).toBe("");
+      expect(r.code, m[0]).toBe(0);
     }
   });
 });
