@@ -1,5 +1,6 @@
 // The chart of processes over virtual time: a fixed-width text chart for the terminal
-// (Unicode block elements, eighths of a row; plain ASCII where the terminal is not UTF-8) and the same series as an SVG file.
+// (Unicode block elements, eighths of a row; plain ASCII where the terminal is not
+// UTF-8) and the same series as an SVG file.
 import { seriesMax, type Series } from "../workloads/common.js";
 
 /** The chart's title line in the text report (the chart is the report's last section). */
