@@ -67,22 +67,25 @@ export type Measured<R extends BenchReport> = R & { benchmark: Benchmark };
 
 /**
  * Runs `once` warmup + runs times; summarises the measured runs. `stopped` is checked
- * before each run (an interrupt): the runs done so far are summarised (at least one).
+ * after each run (an interrupt): the runs done so far are summarised (at least one).
  */
 export function measure<R extends BenchReport>(once: () => R, runs: number, warmup: number, stopped: () => boolean = () => false): Measured<R> {
   for (let i = 0; i < warmup && !stopped(); i++) once();
   const reports: R[] = [];
   do reports.push(once()); while (reports.length < runs && !stopped());
-  const first = JSON.stringify(virtualPart(reports[0]));
-  reports.forEach((r, i) => {
+  // An interrupted run is the report (a partial one) but not a sample, unless it is the only run.
+  const done = reports.filter((r) => r.run.end !== "interrupted");
+  const first = done.length ? JSON.stringify(virtualPart(done[0])) : "";
+  done.forEach((r, i) => {
     if (JSON.stringify(virtualPart(r)) !== first) {
       throw new NondeterminismError(`run ${i + 1}'s virtual-time figures differ from run 1's (same seed and options): a determinism bug in forklab`);
     }
   });
+  const sampled = done.length ? done : reports;
   const last = reports[reports.length - 1];
   const host: Record<string, Stats> = {};
-  for (const f of HOST_FIGURES[last.command]) host[f.key] = stats(reports.map(f.of), f.digits);
-  return { ...last, benchmark: { runs: reports.length, warmup, virtualIdentical: true, host } };
+  for (const f of HOST_FIGURES[last.command]) host[f.key] = stats(sampled.map(f.of), f.digits);
+  return { ...last, benchmark: { runs: sampled.length, warmup, virtualIdentical: true, host } };
 }
 
 /** A figure of the comparison: virtual ones from the report, host ones as the mean of the runs. */

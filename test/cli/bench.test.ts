@@ -206,6 +206,16 @@ describe("interrupts (SIGINT, SIGTERM)", () => {
     expect(j.run.end).toBe("interrupted");
     expect(j.run.ticks).toBeLessThan(6000);
     expect(validate(schema, j)).toEqual([]);
+    // In the third of five runs: the two complete runs are the summary, the third the (partial) report.
+    let perRun = 0;
+    await cli(["spawn", "--for", "20t"], { interrupted: () => { perRun++; return null; } });
+    let n = 0;
+    const m = await cli(["spawn", "--for", "20t", "--runs", "5", "--json"], { interrupted: () => (++n > 2.5 * perRun ? "SIGINT" : null) });
+    expect(m.code).toBe(130);
+    const k = JSON.parse(m.stdout) as Measured<SpawnReport>;
+    expect(k.run.end).toBe("interrupted");
+    expect(k.benchmark.runs).toBe(2);
+    expect(k.run.ticks).toBeLessThan(20);
     const t = await cli(["spawn", "--for", "60s", "--runs", "5"], { interrupted: () => "SIGTERM" });
     expect(t.code).toBe(143);
     expect(t.stdout).toMatch(/ended: interrupted \(SIGINT or SIGTERM\): a partial report/);
