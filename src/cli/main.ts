@@ -109,9 +109,9 @@ function addMachineOptions(cmd: Command): Command {
 
 function addBenchOptions(cmd: Command): Command {
   return cmd
-    .option("--runs <n>", "measured runs: host figures as mean ± σ, median, min, max (default 1)", intParser(1, 1000), 1)
-    .option("--warmup <n>", "warm-up runs, run and discarded before the measured ones (default 0)", intParser(0, 1000), 0)
-    .addOption(new Option("--format <format>", "text, json, csv or markdown (default text)").choices(FORMATS));
+    .option("--runs <n>", "measured runs: host figures as mean ± σ, median, min, max", intParser(1, 1000), 1)
+    .option("--warmup <n>", "warm-up runs, run and discarded before the measured ones", intParser(0, 1000), 0)
+    .addOption(new Option("--format <format>", "the report's format (default text; --json is --format json)").choices(FORMATS));
 }
 
 function machineOf(f: CommonFlags, strategy: Strategy | undefined = oneStrategy(f)): MachineOptions & ProcessOptions {
@@ -276,6 +276,7 @@ Examples:
   forklab bomb --nproc-limit 50 --json
   forklab bomb --runs 5 --warmup 1 --strategy copy,cow --format markdown
   forklab bomb --program ./mybomb       (your own static i386 ELF file)
+
 ${BENCH_HELP}
 ${MACHINE_HELP}`)
     .action((f: BenchFlags & { program?: string; for?: Duration }) => {
