@@ -1,5 +1,6 @@
 // The chart of processes over virtual time: a fixed-width text chart for the terminal
-// (Unicode block elements, eighths of a row) and the same series as an SVG file.
+// (Unicode block elements, eighths of a row; plain ASCII where the terminal is not
+// UTF-8) and the same series as an SVG file.
 import { seriesMax, type Series } from "../workloads/common.js";
 
 /** The chart's title line in the text report (the chart is the report's last section). */
@@ -10,11 +11,26 @@ export interface ChartOptions {
   width?: number;
   /** Rows (default 8). */
   height?: number;
+  /** Text chart in plain ASCII (a terminal that is not UTF-8, or --ascii). */
+  ascii?: boolean;
   /** A horizontal line to mark (the bomb's ceiling), drawn in the SVG. */
   ceiling?: { value: number; label: string };
 }
 
-const PARTIAL = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇"];
+/** The text chart's characters: bars in eighths of a row, and the axes. */
+const GLYPHS = {
+  unicode: { partial: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇"], full: "█", top: "┤", side: "│", corner: "└", axis: "─" },
+  ascii: { partial: [" ", " ", ".", ".", "_", "o", "o", "O"], full: "#", top: "+", side: "|", corner: "+", axis: "-" },
+};
+
+/**
+ * Whether the terminal takes UTF-8, by the POSIX locale variables: the first of LC_ALL,
+ * LC_CTYPE, LANG that is set names the character set (none set: the C locale, ASCII).
+ */
+export function isUtf8Locale(env: Record<string, string | undefined>): boolean {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  return /utf-?8/i.test(locale);
+}
 
 /** Seconds as a short label: 0 s, 0.5 s, 2.01 s, 120 s. */
 function secLabel(s: number): string {
@@ -43,6 +59,7 @@ function columns(series: Series, width: number): number[] {
 /** The text chart: y labels (peak and 0), the bars, the time axis. Lines without trailing newline. */
 export function textChart(series: Series, o: ChartOptions = {}): string[] {
   const width = o.width ?? 60, height = o.height ?? 8;
+  const g = o.ascii ? GLYPHS.ascii : GLYPHS.unicode;
   const cols = columns(series, width);
   const ymax = seriesMax(series);
   const top = String(ymax), labelW = Math.max(top.length, 1);
@@ -58,11 +75,11 @@ export function textChart(series: Series, o: ChartOptions = {}): string[] {
   for (let r = 0; r < height; r++) {
     const base = (height - 1 - r) * 8;
     let row = "";
-    for (const h of eighths) row += h >= base + 8 ? "█" : h > base ? PARTIAL[h - base] : " ";
+    for (const h of eighths) row += h >= base + 8 ? g.full : h > base ? g.partial[h - base] : " ";
     const label = r === 0 ? top.padStart(labelW) : " ".repeat(labelW);
-    lines.push(`${label} ${r === 0 ? "┤" : "│"}${row}`.trimEnd());
+    lines.push(`${label} ${r === 0 ? g.top : g.side}${row}`.trimEnd());
   }
-  lines.push(`${"0".padStart(labelW)} └${"─".repeat(width)}`);
+  lines.push(`${"0".padStart(labelW)} ${g.corner}${g.axis.repeat(width)}`);
   const span = n ? (series.ticks[n - 1] - series.ticks[0]) / series.hz : 0;
   const left = secLabel(0), right = secLabel(span);
   lines.push(`${" ".repeat(labelW + 2)}${left}${" ".repeat(Math.max(1, width - left.length - right.length))}${right}`);

@@ -10,11 +10,11 @@ import { textChart } from "./chart.js";
 export { CHART_TITLE } from "./chart.js";
 
 const COL = 24;
-function row(label: string, value: string): string {
+export function row(label: string, value: string): string {
   return `  ${label.padEnd(COL)}${value}`;
 }
 
-function machineLine(m: MachineInfo): string {
+export function machineLine(m: MachineInfo): string {
   return `${m.mem} (${m.memBytes} bytes), ${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${m.strategy} fork, maxproc ${m.maxproc} (maxprocperuid ${m.maxprocperuid}), hz ${m.hz}, seed ${m.seed}`;
 }
 
@@ -33,8 +33,8 @@ function exitText(x: ExitInfo | null): string {
   return `exit code ${x.code} at ${x.seconds} s virtual, wait status ${x.status}`;
 }
 
-function chart(series: Series): string[] {
-  return ["", ...textChart(series).map((l) => `  ${l}`)];
+function chart(series: Series, ascii: boolean): string[] {
+  return ["", ...textChart(series, { ascii }).map((l) => `  ${l}`)];
 }
 
 function rlimitText(n: number | null): string {
@@ -47,9 +47,10 @@ const END_TEXT = {
   limit: "the time limit ran out",
   idle: "nothing was left to run",
   exited: "the program exited",
+  interrupted: "interrupted (SIGINT or SIGTERM): a partial report",
 } as const;
 
-export function formatBomb(r: BombReport): string {
+export function formatBomb(r: BombReport, ascii = false, extra: string[] = []): string {
   const c = r.ceiling;
   const ceiling = c.counts === "nprocs"
     ? `kern.nprocs reaches ${c.value} (${c.by === "maxproc" ? "maxproc: root may use every slot" : "maxproc - 10: the last 10 slots are root's"})`
@@ -76,14 +77,15 @@ export function formatBomb(r: BombReport): string {
     row("limit messages", `${r.limitMessages.printed} printed, ${r.limitMessages.rateLimited} rate-limited`),
     ...r.limitMessages.lines.map((l) => row("", `${l.count} x ${l.text}`)),
     "",
-    row("host", `${r.host.seconds} s, ${r.host.forksPerSecond} emulated forks per host second`),
+    row("host", `${r.host.seconds} s, ${r.host.forksPerSecond} emulated forks per host second, ${r.host.usPerFork} µs per fork`),
     ...vmmeterLines(r.vmmeter),
-    ...chart(r.series),
+    ...extra,
+    ...chart(r.series, ascii),
   ];
   return lines.join("\n") + "\n";
 }
 
-export function formatSpawn(r: SpawnReport): string {
+export function formatSpawn(r: SpawnReport, ascii = false, extra: string[] = []): string {
   const asked = r.requested.loops !== null ? `${r.requested.loops} loops` : `${r.requested.seconds} s virtual`;
   const lines = [
     `forklab spawn: ${r.description}`,
@@ -94,16 +96,18 @@ export function formatSpawn(r: SpawnReport): string {
     row("loops", `${r.loops} (children reaped)`),
     row("run", `${r.run.seconds} s virtual (${r.run.ticks} ticks), ended: ${END_TEXT[r.run.end]}`),
     row("loops per second", `${r.lps.virtual} virtual, ${r.lps.host} host`),
+    row("µs per loop", `${r.usPerLoop.virtual} virtual, ${r.usPerLoop.host} host (fork + exit + wait, as lmbench's lat_proc fork)`),
     row("index", `${r.index.value} (UnixBench style: ${r.index.formula}, baseline ${r.index.baseline} lps; one run, not a geometric mean)`),
     row("program", exitText(r.exit)),
     row("host", `${r.host.seconds} s`),
     ...vmmeterLines(r.vmmeter),
-    ...chart(r.series),
+    ...extra,
+    ...chart(r.series, ascii),
   ];
   return lines.join("\n") + "\n";
 }
 
-export function formatRun(r: RunReport): string {
+export function formatRun(r: RunReport, ascii = false): string {
   const ev = Object.entries(r.events).map(([k, n]) => `${k} ${n}`);
   const lines = [
     `forklab run: ${r.file ?? r.process.comm}`,
@@ -121,7 +125,7 @@ export function formatRun(r: RunReport): string {
     row("final processes", String(r.final.nprocs)),
     row("host", `${r.host.seconds} s`),
     ...vmmeterLines(r.vmmeter),
-    ...chart(r.series),
+    ...chart(r.series, ascii),
   );
   return lines.join("\n") + "\n";
 }

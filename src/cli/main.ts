@@ -16,9 +16,12 @@ import { parseElf, ElfError, MAX_ELF_FILE } from "../kernel/imgact_elf.js";
 import { bundledProgram, isBundled, BUNDLED_PROGRAMS } from "../user/programs.js";
 import { ForklabError, type ConsoleOutput } from "../kernel/api.js";
 import type { ProgramImage } from "../kernel/image.js";
-import { intParser, parseSize, parseDuration, parseSvgPath, UsageError } from "./parse.js";
-import { formatBomb, formatSpawn, formatRun } from "./format.js";
-import { svgChart } from "./chart.js";
+import { intParser, parseSize, parseDuration, parseSvgPath, parseStrategies, UsageError } from "./parse.js";
+import { formatBomb, formatSpawn, formatRun, row, machineLine } from "./format.js";
+import { svgChart, isUtf8Locale } from "./chart.js";
+import { measure, NondeterminismError, type BenchReport, type Measured } from "./bench.js";
+import { FORMATS, jsonReport, jsonComparison, runsLines, comparisonText, markdown, csv, type Format } from "./output.js";
+import type { Strategy } from "../core/core.js";
 import { addCcCommand, CommandExit } from "./cc.js";
 
 export interface CliIO {
@@ -37,7 +40,20 @@ export interface CliIO {
    * for input; returns bytes, or null at end of input (default: none, end of input at once).
    */
   stdin?: () => Uint8Array | null;
+  /** The environment the terminal's character set is read from (LANG, LC_ALL, LC_CTYPE; default process.env). */
+  env?: Record<string, string | undefined>;
+  /**
+   * Polled between chunks of a run: the signal that asked forklab to stop (SIGINT, SIGTERM),
+   * or null. bin/forklab.js sets it from its signal handlers.
+   */
+  interrupted?: () => Interrupt | null;
 }
+
+export type Interrupt = "SIGINT" | "SIGTERM";
+/** Exit codes after an interrupt: 128 + the signal number, as a shell reports it. */
+export const EXIT_SIGNAL: Record<Interrupt, number> = { SIGINT: 130, SIGTERM: 143 };
+/** Shows the cursor and turns autowrap back on: what the progress bar turned off. */
+export const RESTORE_TERMINAL = "\x1b[?25h\x1b[?7h";
 
 /** Exit codes. */
 export const EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
@@ -66,12 +82,15 @@ interface CommonFlags {
   uid?: number;
   cpus?: number;
   mem?: number;
-  strategy?: "copy" | "cow";
+  strategy?: Strategy[];
   seed?: number;
   sample?: number;
   json?: boolean;
   plot?: string;
+  ascii?: boolean;
 }
+
+interface BenchFlags extends CommonFlags { format?: Format; runs: number; warmup: number }
 
 function addMachineOptions(cmd: Command): Command {
   return cmd
@@ -80,15 +99,38 @@ function addMachineOptions(cmd: Command): Command {
     .option("--uid <n>", "real and effective uid of the process (default 1000; 0 is root)", intParser(0, 0xFFFFFFFE))
     .option("--cpus <n>", "virtual CPUs (default 1)", intParser(1, 64))
     .option("--mem <size>", "simulated physical memory, e.g. 64M, 1G (default 64M)", parseSize)
-    .addOption(new Option("--strategy <how>", "how fork copies an address space (default cow)").choices(["copy", "cow"]))
+    .option("--strategy <how>", "how fork copies an address space: copy or cow (default cow); bomb and spawn take a list, copy,cow, and compare them", parseStrategies)
     .option("--seed <n>", "seed of every random choice (default 1)", intParser(0, 0xFFFFFFFF))
     .option("--sample <ticks>", "sample the process count every this many ticks (default 1)", intParser(1, 1_000_000))
     .option("--json", "print the report as JSON (the same numbers as the text report)")
-    .option("--plot <file.svg>", "also write the chart of processes over virtual time as an SVG file", parseSvgPath);
+    .option("--plot <file.svg>", "also write the chart of processes over virtual time as an SVG file", parseSvgPath)
+    .option("--ascii", "draw the terminal chart in ASCII (the default where LANG, LC_ALL, LC_CTYPE do not name UTF-8)");
 }
 
-function machineOf(f: CommonFlags): MachineOptions & ProcessOptions {
-  return { memBytes: f.mem, maxproc: f.maxproc, cpus: f.cpus, strategy: f.strategy, seed: f.seed, uid: f.uid, nprocLimit: f.nprocLimit };
+function addBenchOptions(cmd: Command): Command {
+  return cmd
+    .option("--runs <n>", "measured runs: host figures as mean ± σ, median, min, max", intParser(1, 1000), 1)
+    .option("--warmup <n>", "warm-up runs, run and discarded before the measured ones", intParser(0, 1000), 0)
+    .addOption(new Option("--format <format>", "the report's format (default text; --json is --format json)").choices(FORMATS));
+}
+
+function machineOf(f: CommonFlags, strategy: Strategy | undefined = oneStrategy(f)): MachineOptions & ProcessOptions {
+  return { memBytes: f.mem, maxproc: f.maxproc, cpus: f.cpus, strategy, seed: f.seed, uid: f.uid, nprocLimit: f.nprocLimit };
+}
+
+function oneStrategy(f: CommonFlags): Strategy | undefined {
+  if (f.strategy && f.strategy.length > 1) throw new UsageError("--strategy takes one strategy here (a list compares them in forklab bomb and spawn)");
+  return f.strategy?.[0];
+}
+
+function ascii(io: CliIO, f: CommonFlags): boolean {
+  return f.ascii === true || !isUtf8Locale(io.env ?? process.env);
+}
+
+/** --format, with --json its alias. */
+function formatOf(f: BenchFlags): Format {
+  if (f.json && f.format !== undefined && f.format !== "json") throw new UsageError(`--json is --format json: it excludes --format ${f.format}`);
+  return f.json ? "json" : f.format ?? "text";
 }
 
 /** A progress bar on the TTY, shown only once a run has taken more than a moment. */
@@ -123,17 +165,77 @@ function writePlot(io: CliIO, path: string | undefined, series: Series, title: s
   }
 }
 
-function emit(io: CliIO, json: boolean | undefined, report: BombReport | SpawnReport | RunReport, text: () => string): void {
-  io.stdout(json ? JSON.stringify(report, null, 2) + "\n" : text());
-}
-
 const MACHINE_HELP = `
 Machine and process options are shared by every command. Virtual durations take a
 unit: 500ms, 10s, 2m, or ticks as 300t (hz is 100). Sizes: 64M, 1G (binary units).
 Exit codes: 0 done, 1 runtime failure, 2 usage error.`;
 
-/** What a command left for main: the run's report, whose program status is the exit code. */
-interface Outcome { run: RunReport | null }
+const BENCH_HELP = `With --runs N (after --warmup runs that are run and discarded), host figures are given as
+mean ± σ, median, min and max over the runs; virtual-time figures are deterministic and are
+checked to be identical in every run. --strategy copy,cow runs each (same seed and options)
+and prints them side by side with ratios. SIGINT or SIGTERM stops the run: the partial
+report is printed and forklab exits 130 or 143.`;
+
+/** What a command left for main: the run's report, whose program status is the exit code, or an exit code (an interrupt). */
+interface Outcome { run: RunReport | null; code: number }
+
+interface BenchView<R extends BenchReport> {
+  /** The text report, with more lines before its chart. */
+  text: (r: Measured<R>, extra: string[]) => string;
+  /** The first line of a comparison. */
+  head: (r: R) => string;
+  plot: (r: R) => void;
+}
+
+/**
+ * A benchmark command (bomb, spawn): for each strategy, the warm-up and measured runs;
+ * then the report in the format asked. An interrupt stops the runs at the next chunk; the
+ * report of what ran is printed (a partial report) and the exit code is 128 + the signal.
+ */
+function bench<R extends BenchReport>(
+  io: CliIO, f: BenchFlags, label: string,
+  once: (strategy: Strategy | undefined, onProgress: ProgressFn | undefined, stop: () => boolean) => R,
+  view: BenchView<R>,
+): number {
+  const format = formatOf(f);
+  const strategies: (Strategy | undefined)[] = f.strategy ?? [undefined];
+  if (strategies.length > 1 && f.plot) throw new UsageError("--plot draws one run: give one --strategy with it");
+  const signal = (): Interrupt | null => io.interrupted?.() ?? null;
+  const stop = (): boolean => signal() !== null;
+  const results: Measured<R>[] = [];
+  for (const strategy of strategies) {
+    let n = 0;
+    const total = f.warmup + f.runs;
+    results.push(measure(() => {
+      n++;
+      const what = `${label}${strategy && strategies.length > 1 ? ` ${strategy}` : ""}${total > 1 ? ` ${n}/${total}` : ""}`;
+      const prog = progressBar(io, format !== "text", what);
+      try {
+        return once(strategy, prog.fn, stop);
+      } finally {
+        prog.stop();
+      }
+    }, f.runs, f.warmup, stop));
+    if (stop()) break;
+  }
+  const all = results as unknown as Measured<BenchReport>[];
+  const sig = signal();
+  if (sig && io.progressStream) io.progressStream.write(RESTORE_TERMINAL);
+  if (results.length === 1) {
+    const r = results[0];
+    view.plot(r);
+    if (format === "json") io.stdout(jsonReport(version(), r));
+    else if (format === "csv") io.stdout(csv(all));
+    else if (format === "markdown") io.stdout(markdown(all));
+    else io.stdout(view.text(r, r.benchmark.runs > 1 || r.benchmark.warmup > 0 ? runsLines(r, row) : []));
+  } else {
+    if (format === "json") io.stdout(jsonComparison(version(), all));
+    else if (format === "csv") io.stdout(csv(all));
+    else if (format === "markdown") io.stdout(markdown(all));
+    else io.stdout(comparisonText(all, view.head(results[0]), machineLine({ ...results[0].machine, strategy: results.map((r) => r.machine.strategy).join(" and ") as Strategy })));
+  }
+  return sig ? EXIT_SIGNAL[sig] : EXIT_OK;
+}
 
 function buildProgram(io: CliIO, outcome: Outcome): Command {
   const program = new Command("forklab");
@@ -151,9 +253,11 @@ function buildProgram(io: CliIO, outcome: Outcome): Command {
     .enablePositionalOptions()
     .addHelpText("after", `
 Examples:
-  forklab bomb                         a fork bomb as uid 1000 on a 64 MiB machine, to saturation
-  forklab spawn --loops 10000          the UnixBench spawn loop, 10000 times
-  forklab run programs/bin/spawn 100   any static i386 ELF file, with its arguments
+  forklab bomb                                a fork bomb as uid 1000 on a 64 MiB machine, to saturation
+  forklab spawn --loops 10000                 the UnixBench spawn loop, 10000 times
+  forklab spawn --runs 10 --warmup 2          ten measured runs: host figures as mean ± σ, median, min, max
+  forklab bomb --strategy copy,cow            the copy and copy-on-write fork side by side, with ratios
+  forklab run spawn 100                       a bundled program (or any static i386 ELF file), with its arguments
 ${MACHINE_HELP}`);
 
   // ---- bomb ----
@@ -161,7 +265,7 @@ ${MACHINE_HELP}`);
     .description("Run a fork bomb until the kernel's limits stop it: forks, failures by errno, time to saturation, the limit messages, counters, and a chart of processes over virtual time.")
     .option("--program <name|FILE>", `which bomb: ${BOMB_PROGRAMS.join(" or ")} (default forkbomb), or your own static i386 ELF file`)
     .option("--for <duration>", "run this long in virtual time (default: until saturated, then 1s more; at most 10s)", parseDuration);
-  addMachineOptions(bomb).addHelpText("after", `
+  addBenchOptions(addMachineOptions(bomb)).addHelpText("after", `
 The ceiling: kern.nprocs reaches maxproc - 10 for a user (the last 10 slots are root's),
 maxproc for root, or the uid's process count reaches --nproc-limit if that comes first.
 
@@ -170,25 +274,26 @@ Examples:
   forklab bomb --program bashbomb --maxproc 200
   forklab bomb --uid 0 --mem 256M --for 5s --plot bomb.svg
   forklab bomb --nproc-limit 50 --json
+  forklab bomb --runs 5 --warmup 1 --strategy copy,cow --format markdown
   forklab bomb --program ./mybomb       (your own static i386 ELF file)
+
+${BENCH_HELP}
 ${MACHINE_HELP}`)
-    .action((f: CommonFlags & { program?: string; for?: Duration }) => {
+    .action((f: BenchFlags & { program?: string; for?: Duration }) => {
       const bundled = f.program === undefined || (BOMB_PROGRAMS as readonly string[]).includes(f.program);
       if (!bundled && !existsSync(resolve(io.cwd ?? process.cwd(), f.program!))) {
         throw new UsageError(`--program expects ${BOMB_PROGRAMS.join(" or ")}, or an ELF file; there is no file ${JSON.stringify(f.program)}`);
       }
       const own = bundled ? undefined : loadProgram(io, f.program!);
-      const prog = progressBar(io, f.json, "bomb");
-      let r: BombReport;
-      try {
-        r = runBomb({
-          ...machineOf(f), program: bundled ? f.program as BombProgram | undefined : undefined, image: own?.image, file: own?.path,
-          duration: f.for, sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now,
-        });
-      } finally { prog.stop(); }
-      writePlot(io, f.plot, r.series, `forklab bomb: ${r.program}, uid ${r.process.uid}, ${r.machine.mem}, maxproc ${r.machine.maxproc}`,
-        r.ceiling.counts === "nprocs" ? { value: r.ceiling.value, label: `ceiling ${r.ceiling.value} (${r.ceiling.by})` } : undefined);
-      emit(io, f.json, r, () => formatBomb(r));
+      outcome.code = bench<BombReport>(io, f, "bomb", (strategy, onProgress, stop) => runBomb({
+        ...machineOf(f, strategy), program: bundled ? f.program as BombProgram | undefined : undefined, image: own?.image, file: own?.path,
+        duration: f.for, sampleTicks: f.sample, onProgress, stop, hostClock: io.now,
+      }), {
+        text: (r, extra) => formatBomb(r, ascii(io, f), extra),
+        head: (r) => `forklab bomb: ${r.program}: ${r.description}`,
+        plot: (r) => writePlot(io, f.plot, r.series, `forklab bomb: ${r.program}, uid ${r.process.uid}, ${r.machine.mem}, maxproc ${r.machine.maxproc}`,
+          r.ceiling.counts === "nprocs" ? { value: r.ceiling.value, label: `ceiling ${r.ceiling.value} (${r.ceiling.by})` } : undefined),
+      });
     });
 
   // ---- spawn ----
@@ -197,7 +302,7 @@ ${MACHINE_HELP}`)
     .option("--loops <n>", "run exactly this many loops (the program's argv[1])", intParser(1, 0x7FFFFFFF))
     .option("--program <FILE>", "your own static i386 ELF spawn loop instead of the bundled one (a loop: a child it reaped)")
     .option("--for <duration>", "or loop for this long in virtual time (default 1s)", parseDuration);
-  addMachineOptions(spawn).addHelpText("after", `
+  addBenchOptions(addMachineOptions(spawn)).addHelpText("after", `
 The index is computed on loops per virtual second: the emulated machine's speed under
 forklab's cost model, not the host's. UnixBench itself runs 30 s three times and takes a
 geometric mean; this is one run.
@@ -206,20 +311,21 @@ Examples:
   forklab spawn
   forklab spawn --loops 10000
   forklab spawn --for 500ms --cpus 2 --json
+  forklab spawn --loops 10000 --runs 10 --warmup 2 --format csv
+
+${BENCH_HELP}
 ${MACHINE_HELP}`)
-    .action((f: CommonFlags & { loops?: number; for?: Duration; program?: string }) => {
+    .action((f: BenchFlags & { loops?: number; for?: Duration; program?: string }) => {
       if (f.loops !== undefined && f.for !== undefined) throw new UsageError("--loops and --for exclude each other: give one (a loop count, or a virtual duration)");
       const own = f.program === undefined ? undefined : loadProgram(io, f.program);
-      const prog = progressBar(io, f.json, "spawn");
-      let r: SpawnReport;
-      try {
-        r = runSpawn({
-          ...machineOf(f), loops: f.loops, duration: f.for, image: own?.image, file: own?.path,
-          sampleTicks: f.sample, onProgress: prog.fn, hostClock: io.now,
-        });
-      } finally { prog.stop(); }
-      writePlot(io, f.plot, r.series, `forklab spawn: ${r.loops} loops, ${r.machine.mem}, ${r.machine.cpus} CPU${r.machine.cpus === 1 ? "" : "s"}`);
-      emit(io, f.json, r, () => formatSpawn(r));
+      outcome.code = bench<SpawnReport>(io, f, "spawn", (strategy, onProgress, stop) => runSpawn({
+        ...machineOf(f, strategy), loops: f.loops, duration: f.for, image: own?.image, file: own?.path,
+        sampleTicks: f.sample, onProgress, stop, hostClock: io.now,
+      }), {
+        text: (r, extra) => formatSpawn(r, ascii(io, f), extra),
+        head: (r) => `forklab spawn: ${r.description}`,
+        plot: (r) => writePlot(io, f.plot, r.series, `forklab spawn: ${r.loops} loops, ${r.machine.mem}, ${r.machine.cpus} CPU${r.machine.cpus === 1 ? "" : "s"}`),
+      });
     });
 
   // ---- run ----
@@ -243,13 +349,13 @@ The exit code is the program's exit status, 128 + N if signal N killed it, 1 if 
 not exited when the run stopped (or forklab failed), 2 for a usage error.
 
 Examples:
-  forklab run programs/bin/vfork-exec
-  forklab run --trace programs/bin/spawn 3
+  forklab run vfork-exec                 (a bundled program, by its name)
+  forklab run --trace spawn 3
   forklab run --uid 0 ./a.out --json      (here --json is an argument of a.out)
-  forklab run spawn 100                  (the bundled spawn)
   echo hi | forklab run --quiet ./cat    (stdin to the program, its output alone)
 ${MACHINE_HELP}`)
     .action((file: string, args: string[], f: CommonFlags & { trace?: boolean; for?: Duration; quiet?: boolean; file: GuestFileArg[] }) => {
+      const machine = machineOf(f);
       const { image, path, bytes } = loadProgram(io, file);
       const files = f.file.map((g) => ({ path: g.guest, bytes: readHostFile(io, g.host), mode: 0o755 }));
       const guestPath = `/bin/${image.name}`;
@@ -264,7 +370,7 @@ ${MACHINE_HELP}`)
       let r: RunReport;
       try {
         r = runProgram({
-          ...machineOf(f), image, bytes, path: guestPath, files, argv: [guestPath, ...args], file: path, limit: f.for,
+          ...machine, image, bytes, path: guestPath, files, argv: [guestPath, ...args], file: path, limit: f.for,
           trace: f.trace && f.json, onOutput, stdin: io.stdin ?? (() => null),
           onEvent: streamTrace ? (e) => io.stdout(formatEvent(e) + "\n") : undefined,
           sampleTicks: f.sample, onProgress: streamTrace ? undefined : prog.fn, hostClock: io.now,
@@ -274,7 +380,7 @@ ${MACHINE_HELP}`)
         if (wrote && !wrote.endsWith("\n")) io.stdout("\n");
         if (streamTrace || r.output) io.stdout("\n");
         writePlot(io, f.plot, r.series, `forklab run: ${r.process.argv.join(" ")}`);
-        emit(io, f.json, r, () => formatRun(r));
+        io.stdout(f.json ? jsonReport(version(), r) : formatRun(r, ascii(io, f)));
       }
       outcome.run = r;
     });
@@ -346,11 +452,11 @@ function loadProgram(io: CliIO, file: string): { image: ProgramImage; path: stri
  * and resolves to the exit code.
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const outcome: Outcome = { run: null };
+  const outcome: Outcome = { run: null, code: EXIT_OK };
   const program = buildProgram(io, outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return outcome.run ? runExitCode(outcome.run) : EXIT_OK;
+    return outcome.run ? runExitCode(outcome.run) : outcome.code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help, `forklab help CMD` and --version exit 0; `forklab` alone (usage on stderr) is a usage error.
@@ -363,7 +469,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`error: ${e.message}\n(run with --help for usage)\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof RuntimeError || e instanceof ForklabError || e instanceof ElfError) {
+    if (e instanceof RuntimeError || e instanceof ForklabError || e instanceof ElfError || e instanceof NondeterminismError) {
       io.stderr(`forklab: ${e.message}\n`);
       return EXIT_FAILURE;
     }

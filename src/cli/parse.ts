@@ -56,3 +56,14 @@ export function parseSvgPath(v: string): string {
   if (!/\.svg$/i.test(v)) throw new InvalidArgumentError("expects a file name ending in .svg");
   return v;
 }
+
+const STRATEGIES = ["copy", "cow"] as const;
+
+/** --strategy: copy, cow, or a comma list of them to compare (copy,cow), each once. */
+export function parseStrategies(v: string): (typeof STRATEGIES)[number][] {
+  const list = v.split(",").map((s) => s.trim());
+  const expects = "Allowed choices are copy, cow, or a comma list of them such as copy,cow";
+  if (!list.every((s): s is (typeof STRATEGIES)[number] => (STRATEGIES as readonly string[]).includes(s))) throw new InvalidArgumentError(expects);
+  if (new Set(list).size !== list.length) throw new InvalidArgumentError(`${expects} (each once)`);
+  return list;
+}

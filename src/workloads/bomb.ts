@@ -14,7 +14,7 @@ import type { ProgramImage } from "../kernel/image.js";
 import { EAGAIN, ENOMEM } from "../kernel/errno.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import {
-  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, rate, defaultHostClock, DEFAULT_UID,
+  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, rate, usec, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type HostClock,
 } from "./common.js";
@@ -38,6 +38,8 @@ export interface BombOptions extends MachineOptions, ProcessOptions {
   /** Sample kern.nprocs every this many ticks (default 1). */
   sampleTicks?: number;
   onProgress?: ProgressFn;
+  /** Polled between scheduling slices: true stops the run early (an interrupt); its end is "interrupted". */
+  stop?: () => boolean;
   /** Host clock in ms (default performance.now). */
   hostClock?: HostClock;
 }
@@ -66,8 +68,8 @@ export interface BombReport {
   run: {
     seconds: number;
     ticks: number;
-    /** "duration": the --for time ran out; "settled": saturated, then the settle time; "limit": never saturated within the limit; "idle": nothing left to run. */
-    end: "duration" | "settled" | "limit" | "idle";
+    /** "duration": the --for time ran out; "settled": saturated, then the settle time; "limit": never saturated within the limit; "idle": nothing left to run; "interrupted": stopped by `stop`. */
+    end: "duration" | "settled" | "limit" | "idle" | "interrupted";
   };
   forks: {
     attempts: number;
@@ -97,7 +99,8 @@ export interface BombReport {
     lines: { text: string; count: number }[];
   };
   vmmeter: VmmeterCounters;
-  host: { seconds: number; forksPerSecond: number };
+  /** Host time of the run, successful forks per host second, and host µs per fork (lmbench style). */
+  host: { seconds: number; forksPerSecond: number; usPerFork: number };
   series: Series;
 }
 
@@ -165,13 +168,14 @@ export function runBomb(o: BombOptions = {}): BombReport {
   const every = o.sampleTicks ?? 1;
 
   // The loop: chunks of `every` ticks up to an end that moves once saturation is seen.
-  let stop: "time" | "idle" = "time";
+  const stopped = o.stop ?? (() => false);
+  let stop: "time" | "idle" | "interrupted" = "time";
   let series: Series | null = null;
   for (;;) {
     const target = endTick();
     const r = runChunks(fl, {
       origin: start,
-      endTick: target, every, until: () => watch() || endTick() !== target,
+      endTick: target, every, until: () => watch() || endTick() !== target || stopped(),
       onChunk: () => {
         watch();
         if (!o.onProgress) return;
@@ -185,6 +189,7 @@ export function runBomb(o: BombOptions = {}): BombReport {
     });
     series = series ? appendSeries(series, r.series) : r.series;
     if (r.stop === "idle") { stop = "idle"; break; }
+    if (stopped()) { stop = "interrupted"; break; }
     if (r.stop === "time" || fl.ticks >= endTick()) break;
     // "condition": the end moved (saturation); go on to the new end.
   }
@@ -194,7 +199,7 @@ export function runBomb(o: BombOptions = {}): BombReport {
   const attempts = fl.counters().v_syscall - syscalls0 - exitCalls;
   const refusals = refusedBy.maxproc + refusedBy.nproc;
   const enomem = Math.max(0, attempts - succeeded - refusals);
-  const end: BombReport["run"]["end"] = stop === "idle" ? "idle"
+  const end: BombReport["run"]["end"] = stop !== "time" ? stop
     : fixed !== null ? "duration"
     : satTick !== null ? "settled" : "limit";
 
@@ -229,7 +234,11 @@ export function runBomb(o: BombOptions = {}): BombReport {
       lines: [...lines].map(([text, count]) => ({ text, count })),
     },
     vmmeter: vmmeter(fl),
-    host: { seconds: hsec(hostSeconds), forksPerSecond: rate(hostSeconds > 0 ? succeeded / hostSeconds : 0) },
+    host: {
+      seconds: hsec(hostSeconds),
+      forksPerSecond: rate(hostSeconds > 0 ? succeeded / hostSeconds : 0),
+      usPerFork: usec(succeeded > 0 ? hostSeconds * 1e6 / succeeded : 0),
+    },
     series: series!,
   };
 }

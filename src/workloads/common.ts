@@ -181,6 +181,8 @@ export const vsec = (v: number): number => round(v, 6);
 export const hsec = (v: number): number => round(v, 3);
 /** Rates: one decimal. */
 export const rate = (v: number): number => round(v, 1);
+/** Microseconds per operation: nanoseconds. */
+export const usec = (v: number): number => round(v, 3);
 
 /** Host time in milliseconds (performance.now unless a caller fixes it, as tests do). */
 export type HostClock = () => number;

@@ -9,7 +9,7 @@ import { bundledProgram, BUNDLED_PROGRAMS } from "../user/programs.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import type { ProgramImage } from "../kernel/image.js";
 import {
-  createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, rate, exitInfo, defaultHostClock, DEFAULT_UID,
+  createMachine, durationTicks, runChunks, vmmeter, vsec, hsec, rate, usec, exitInfo, defaultHostClock, DEFAULT_UID,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type ExitInfo, type HostClock,
 } from "./common.js";
@@ -30,6 +30,8 @@ export interface SpawnOptions extends MachineOptions, ProcessOptions {
   /** Sample kern.nprocs every this many ticks (default 1). */
   sampleTicks?: number;
   onProgress?: ProgressFn;
+  /** Polled between scheduling slices: true stops the run early (an interrupt); its end is "interrupted". */
+  stop?: () => boolean;
   hostClock?: HostClock;
 }
 
@@ -44,9 +46,11 @@ export interface SpawnReport {
   requested: { loops: number | null; seconds: number | null };
   /** Loops completed: children the program reaped. */
   loops: number;
-  run: { seconds: number; ticks: number; end: "exited" | "duration" | "limit" | "idle" };
+  run: { seconds: number; ticks: number; end: "exited" | "duration" | "limit" | "idle" | "interrupted" };
   /** Loops per virtual second and per host second. */
   lps: { virtual: number; host: number };
+  /** Microseconds per loop (fork + exit + wait, as lmbench's lat_proc fork), virtual and host. */
+  usPerLoop: { virtual: number; host: number };
   /** UnixBench-style index: virtual lps * 10 / baseline. */
   index: { value: number; baseline: number; basis: "virtual lps"; formula: "virtual lps * 10 / 126" };
   /** How the program ended, or null if it was still looping when the run stopped. */
@@ -80,7 +84,7 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
   const endTick = start + (duration ?? durationTicks(o.limit ?? { seconds: 3600 }, hz));
   const r = runChunks(fl, {
     origin: start,
-    endTick, every: o.sampleTicks ?? 1, until: () => exit !== null,
+    endTick, every: o.sampleTicks ?? 1, until: () => exit !== null || (o.stop?.() ?? false),
     onChunk: () => {
       if (!o.onProgress) return;
       const fraction = o.loops !== undefined ? loops / o.loops : (fl.ticks - start) / Math.max(1, duration!);
@@ -91,7 +95,7 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
   const x = exit as ExitInfo | null;
   const elapsed = (x ? x.seconds : fl.preciseSeconds) - v0;
   const lpsVirtual = elapsed > 0 ? loops / elapsed : 0;
-  const end: SpawnReport["run"]["end"] = x ? "exited" : r.stop === "idle" ? "idle" : duration !== null ? "duration" : "limit";
+  const end: SpawnReport["run"]["end"] = x ? "exited" : r.stop === "idle" ? "idle" : r.stop === "condition" ? "interrupted" : duration !== null ? "duration" : "limit";
 
   return {
     command: "spawn",
@@ -103,6 +107,7 @@ export function runSpawn(o: SpawnOptions = {}): SpawnReport {
     loops,
     run: { seconds: vsec(elapsed), ticks: fl.ticks - start, end },
     lps: { virtual: rate(lpsVirtual), host: rate(hostSeconds > 0 ? loops / hostSeconds : 0) },
+    usPerLoop: { virtual: usec(loops > 0 ? elapsed * 1e6 / loops : 0), host: usec(loops > 0 ? hostSeconds * 1e6 / loops : 0) },
     index: { value: rate(lpsVirtual * 10 / UNIXBENCH_SPAWN_BASELINE), baseline: UNIXBENCH_SPAWN_BASELINE, basis: "virtual lps", formula: "virtual lps * 10 / 126" },
     exit: x,
     vmmeter: vmmeter(fl),

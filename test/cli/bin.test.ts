@@ -1,7 +1,8 @@
 // The installed command: bin/forklab.js runs the compiled CLI (dist/, from `npm run build`)
 // in a child process. Skipped, saying why, when dist/ is missing or older than src/cli.
 import { describe, it, expect } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -63,6 +64,24 @@ describe("bin/forklab.js", () => {
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    it(`${signal} during a run: the partial report, exit ${code}`, async () => {
+      const c = spawn(process.execPath, [BIN, "spawn", "--for", "60s", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "", err = "";
+      c.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+      c.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+      // The signal comes while the run is going (60 virtual seconds of spawn take many host seconds).
+      setTimeout(() => c.kill(signal), 1500);
+      const [status] = await once(c, "exit") as [number | null, string | null];
+      expect(err).toBe("");
+      expect(status).toBe(code);
+      const r = JSON.parse(out) as { run: { end: string; ticks: number }; loops: number };
+      expect(r.run.end).toBe("interrupted");
+      expect(r.run.ticks).toBeLessThan(6000);
+      expect(r.loops).toBeGreaterThan(0);
+    }, 30_000);
+  }
 
   it("stops quietly when its reader goes away (| head)", () => {
     const r = spawnSync("sh", ["-c", `"${process.execPath}" ${BIN} run --trace --for 2s forkbomb | head -2`], { encoding: "utf8" });

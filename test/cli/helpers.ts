@@ -10,14 +10,27 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: string[], opts: { cwd?: string; stdin?: string[] } = {}): Promise<CliResult> {
+export interface CliOptions {
+  cwd?: string;
+  stdin?: string[];
+  /** The locale variables (default LANG=C.UTF-8: the Unicode chart). */
+  env?: Record<string, string | undefined>;
+  /** The interrupt poll (io.interrupted). */
+  interrupted?: () => "SIGINT" | "SIGTERM" | null;
+  /** A host clock (default: 1 ms per reading). */
+  now?: () => number;
+}
+
+export async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   let out = "", err = "", t = 0;
   const input = opts.stdin ? [...opts.stdin] : [];
   const code = await main(args, {
     stdout: (s) => { out += s; },
     stderr: (s) => { err += s; },
-    now: () => (t += 1),
+    now: opts.now ?? (() => (t += 1)),
     cwd: opts.cwd,
+    env: opts.env ?? { LANG: "C.UTF-8" },
+    interrupted: opts.interrupted,
     stdin: () => { const s = input.shift(); return s === undefined ? null : new TextEncoder().encode(s); },
   });
   return { code, stdout: out, stderr: err };
@@ -78,12 +91,15 @@ export function jsonNumberValues(v: unknown, skip: ReadonlySet<string> = new Set
   return out;
 }
 
+/** What --json adds around a report (docs/schema/), and the runs' summary a one-run text report does not print. */
+export const ENVELOPE = ["schemaVersion", "forklab", "hostMachine", "benchmark"];
+
 /**
  * The text report and the JSON report of the same command carry the same numbers: every
  * number the text prints (outside the chart) is in the JSON, and every number value of
  * the JSON (outside `skip`: the series the chart draws, the trace) is printed.
  */
-export function expectSameNumbers(text: string, json: unknown, skip: string[] = ["series", "trace"]): void {
+export function expectSameNumbers(text: string, json: unknown, skip: string[] = ["series", "trace", ...ENVELOPE]): void {
   const skipSet = new Set(skip);
   const textNums = numbersIn(textWithoutChart(text));
   const inJson = new Set(jsonNumbers(json, skipSet));
