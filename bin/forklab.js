@@ -2,7 +2,7 @@
 // The forklab command: runs the compiled CLI (`npm run build` compiles src/ to dist/).
 //
 // A run is synchronous, and Node delivers a signal to JavaScript only between tasks, so
-// the benchmark commands (bomb, spawn) run in a worker thread: this thread stays free to
+// the commands that run a machine (bomb, spawn, run) run in a worker thread: this thread stays free to
 // take SIGINT and SIGTERM and passes them on through shared memory, which the run polls
 // between chunks; it stops, prints its partial report, restores the terminal and exits
 // 130 or 143. A second signal ends forklab at once (the terminal restored).
@@ -36,6 +36,7 @@ if (!isMainThread) {
   const code = await main(argv, {
     stdout: (s) => send("out", s),
     stderr: (s) => send("err", s),
+    stdin: readStdin, // fd 0 is the process's: a worker reads it as the main thread would
     progressStream,
     interrupted: () => SIGNALS[Atomics.load(flag, 0)],
   });
@@ -47,7 +48,7 @@ if (!isMainThread) {
     throw e;
   });
   const argv = process.argv.slice(2);
-  if (argv[0] === "bomb" || argv[0] === "spawn") {
+  if (argv[0] === "bomb" || argv[0] === "spawn" || argv[0] === "run") {
     const signal = new SharedArrayBuffer(4);
     const flag = new Int32Array(signal);
     const tty = process.stderr.isTTY ? { columns: process.stderr.columns } : null;

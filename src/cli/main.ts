@@ -374,6 +374,7 @@ ${MACHINE_HELP}`)
           trace: f.trace && f.json, onOutput, stdin: io.stdin ?? (() => null),
           onEvent: streamTrace ? (e) => io.stdout(formatEvent(e) + "\n") : undefined,
           sampleTicks: f.sample, onProgress: streamTrace ? undefined : prog.fn, hostClock: io.now,
+          stop: () => io.interrupted?.() != null,
         });
       } finally { prog.stop(); }
       if (!f.quiet) {
@@ -456,6 +457,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io, outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
+    if (outcome.run?.run.end === "interrupted") return EXIT_SIGNAL[io.interrupted?.() ?? "SIGINT"];
     return outcome.run ? runExitCode(outcome.run) : outcome.code;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -43,6 +43,8 @@ export interface RunProgramOptions extends MachineOptions, ProcessOptions {
   trace?: boolean;
   /** Called with every event as it happens. */
   onEvent?: (e: KernelEvent) => void;
+  /** Checked between scheduling slices: true stops the run there (an interrupt; the report is partial). */
+  stop?: () => boolean;
   sampleTicks?: number;
   onProgress?: ProgressFn;
   hostClock?: HostClock;
@@ -55,7 +57,7 @@ export interface RunReport {
   process: { pid: number; uid: number; nprocLimit: number | null; argv: string[]; comm: string };
   /** How the program ended, or null if it had not when the run stopped. */
   exit: ExitInfo | null;
-  run: { seconds: number; ticks: number; end: "exited" | "limit" | "idle" };
+  run: { seconds: number; ticks: number; end: "exited" | "limit" | "idle" | "interrupted" };
   /** Events of each type during the run (from the program's start). */
   events: Partial<Record<EventType, number>>;
   /** Every event, with --trace. */
@@ -119,17 +121,19 @@ export function runProgram(o: RunProgramOptions): RunReport {
   // Until init has reaped the program (so it is not left a zombie), or the limit.
   const start = fl.ticks;
   const limit = durationTicks(o.limit ?? { seconds: 2 }, fl.hz);
+  let interrupted = false;
+  const stopped = (): boolean => (interrupted ||= o.stop?.() ?? false);
   let r: ReturnType<typeof runChunks>;
   let series: Series | null = null;
   for (;;) {
     r = runChunks(fl, {
       origin: start,
-      endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped,
+      endTick: start + limit, every: o.sampleTicks ?? 1, until: () => reaped || stopped(),
       onChunk: () => o.onProgress?.({ fraction: Math.min(1, (fl.ticks - start) / Math.max(1, limit)), detail: `${vsec(fl.seconds)} s virtual, ${fl.kernel.nprocs} processes` }),
     });
     series = series ? appendSeries(series, r.series) : r.series;
     // Idle with a process waiting for console input: feed it from stdin (or end it) and go on.
-    if (r.stop !== "idle" || reaped || !o.stdin || fl.console.inputEnded || fl.console.readers === 0) break;
+    if (r.stop !== "idle" || reaped || interrupted || !o.stdin || fl.console.inputEnded || fl.console.readers === 0) break;
     const chunk = o.stdin();
     if (chunk === null || chunk.length === 0) fl.console.endInput(); else fl.console.input(chunk);
   }
@@ -141,7 +145,7 @@ export function runProgram(o: RunProgramOptions): RunReport {
     machine,
     process: { pid, uid, nprocLimit: o.nprocLimit ?? null, argv, comm: o.image.name.slice(0, 16) },
     exit: x,
-    run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds - v0), ticks: fl.ticks - start, end: x ? "exited" : r.stop === "idle" ? "idle" : "limit" },
+    run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds - v0), ticks: fl.ticks - start, end: x ? "exited" : interrupted ? "interrupted" : r.stop === "idle" ? "idle" : "limit" },
     events: counts,
     trace,
     output: fl.console.output(),

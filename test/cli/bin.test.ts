@@ -39,7 +39,7 @@ describe("bin/forklab.js", () => {
     expect(r.peak.nprocs).toBe(54);
   });
 
-  it("forklab run: the host's stdin is the program's console input, its output and exit status come back", () => {
+  it("forklab run (in its worker thread): the host's stdin is the program's console input, its output and exit status come back", () => {
     const r = spawnSync(process.execPath, [BIN, "run", "--quiet", "test/fixtures/console/cat"], { encoding: "utf8", input: "piped\nin\n" });
     expect(r.stdout).toBe("piped\nin\n");
     expect(r.stderr).toBe("eof\n");
@@ -82,6 +82,22 @@ describe("bin/forklab.js", () => {
       expect(r.loops).toBeGreaterThan(0);
     }, 30_000);
   }
+
+  it("SIGINT during forklab run: the partial report (run.end interrupted), exit 130", async () => {
+    // spawn with no count loops for ever; --for gives it far more virtual time than 1.5 s of host time runs.
+    const c = spawn(process.execPath, [BIN, "run", "--json", "--for", "60s", "spawn"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "";
+    c.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    c.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+    setTimeout(() => c.kill("SIGINT"), 1500);
+    const [status] = await once(c, "exit") as [number | null, string | null];
+    expect(err).toBe("");
+    expect(status).toBe(130);
+    const r = JSON.parse(out) as { run: { end: string; ticks: number }; exit: unknown };
+    expect(r.run.end).toBe("interrupted");
+    expect(r.run.ticks).toBeLessThan(6000);
+    expect(r.exit).toBe(null);
+  }, 30_000);
 
   it("stops quietly when its reader goes away (| head)", () => {
     const r = spawnSync("sh", ["-c", `"${process.execPath}" ${BIN} run --trace --for 2s forkbomb | head -2`], { encoding: "utf8" });
