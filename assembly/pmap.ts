@@ -315,7 +315,29 @@ export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
 export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
   if (!live(pm) || !userRange(sva, eva) || (prot & ~7) != 0) return -EINVAL;
   if ((prot & VM_PROT_READ) == 0) return pmap_remove(pm, sva, eva);
-  const write = (prot & VM_PROT_WRITE) != 0;
+  protectRange(pm, sva, eva, (prot & VM_PROT_WRITE) != 0 ? PROT_RW : PROT_RO);
+  return 0;
+}
+
+/**
+ * PROT_NONE for [sva, eva) without losing the pages (forklab's pmap is where anonymous
+ * memory lives, so it cannot drop them as pmap_remove would): PG_U, PG_RW and PG_COW are
+ * cleared, so every user access and every copyin/copyout faults, until pmap_protect gives
+ * the range a protection again.
+ */
+export function pmap_protect_none(pm: i32, sva: i32, eva: i32): i32 {
+  if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  protectRange(pm, sva, eva, PROT_NONE_KEEP);
+  return 0;
+}
+
+// protectRange's modes: hidden (pmap_protect_none), read-only, read-write.
+const PROT_NONE_KEEP: i32 = 0;
+const PROT_RO: i32 = 1;
+const PROT_RW: i32 = 2;
+
+/** The walk both protections share: every present PTE of [sva, eva) gets the mode's bits. */
+function protectRange(pm: i32, sva: i32, eva: i32, mode: i32): void {
   const rc = ld32(K + C_REFCNT);
   const pd = ld32(slotOf(pm) + SL_PDIR);
   let va = sva;
@@ -331,47 +353,23 @@ export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
       for (let j = 0; j < end; j += 4) {
         const pte = ld32(p0 + j);
         if ((pte & PG_V) == 0) continue;
-        let np = pte | PG_U; // a page pmap_protect_none hid is a user page again
-        if (!write) {
-          np = np & ~(PG_RW | PG_COW);
-          if ((pte & PG_MANAGED) != 0) np &= ~(PG_A | PG_M);
-        } else if ((pte & (PG_RW | PG_COW)) == 0) {
-          np = np | (ld32(rc + ((pte >>> 12) << 2)) == 1 ? PG_RW : PG_COW);
+        let np: i32;
+        if (mode == PROT_NONE_KEEP) {
+          np = pte & ~(PG_U | PG_RW | PG_COW);
+        } else {
+          np = pte | PG_U; // a page pmap_protect_none hid is a user page again
+          if (mode == PROT_RO) {
+            np = np & ~(PG_RW | PG_COW);
+            if ((pte & PG_MANAGED) != 0) np &= ~(PG_A | PG_M);
+          } else if ((pte & (PG_RW | PG_COW)) == 0) {
+            np = np | (ld32(rc + ((pte >>> 12) << 2)) == 1 ? PG_RW : PG_COW);
+          }
         }
         if (np != pte) st32(p0 + j, np);
       }
     }
     va = next;
   }
-  return 0;
-}
-
-/**
- * PROT_NONE for [sva, eva) without losing the pages (forklab's pmap is where anonymous
- * memory lives, so it cannot drop them as pmap_remove would): PG_U, PG_RW and PG_COW are
- * cleared, so every user access and every copyin/copyout faults, until pmap_protect gives
- * the range a protection again.
- */
-export function pmap_protect_none(pm: i32, sva: i32, eva: i32): i32 {
-  if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
-  const pd = ld32(slotOf(pm) + SL_PDIR);
-  let va = sva;
-  while (va != eva) {
-    const pdi = va >>> 22;
-    let next = (pdi + 1) << 22;
-    if (ltu(eva, next)) next = eva;
-    const pde = ld32(pdeAt(pd, pdi));
-    if ((pde & PG_V) != 0) {
-      const end = (((next - va) | 0) >>> 12) << 2;
-      const p0 = PHYS + (pde & PG_FRAME) + (((va >>> 12) & 1023) << 2);
-      for (let j = 0; j < end; j += 4) {
-        const pte = ld32(p0 + j);
-        if ((pte & PG_V) != 0) st32(p0 + j, pte & ~(PG_U | PG_RW | PG_COW));
-      }
-    }
-    va = next;
-  }
-  return 0;
 }
 
 /**
