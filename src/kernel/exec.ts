@@ -6,7 +6,7 @@ import type { Lwp, KGen } from "./proc.js";
 import type { ProgramImage } from "./image.js";
 import {
   P_EXEC, P_PPWAIT, P_INEXEC, P_WEXIT, P_PROFIL, P_SUGID, LWP_WEXIT, AFORK, NOTE_EXEC,
-  USRSTACK, PAGE_SIZE, trunc_page, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN,
+  USRSTACK, PAGE_SIZE, MAXTSIZ, trunc_page, round_page, SIGKILL, SIGABRT, W_EXITCODE, MAXCOMLEN,
 } from "./param.js";
 import { EFAULT, EJUSTRETURN, ENOMEM, E2BIG, ENAMETOOLONG, EACCES } from "./errno.js";
 import { wakeup, tsleep } from "./synch.js";
@@ -18,6 +18,7 @@ import { VmMap, VmMapEntry, VM_PROT_ALL, VM_INHERIT_COPY, vm_map_clear } from ".
 import { exit1 } from "./exit.js";
 import { fdcopy, fdfree, fdcloseexec } from "./filedesc.js";
 import { crdup, crfree } from "./ucred.js";
+import { RLIMIT_DATA, RLIMIT_AS } from "./resource.js";
 
 /** ARG_MAX (kern.argmax): the bytes of argument and environment strings exec takes. */
 export const ARG_MAX = 65536;
@@ -118,7 +119,7 @@ export function* kern_execve(k: Kernel, lp: Lwp, image: ProgramImage, argv: stri
   setStackGeometry(vm);
 
   // Past the point of no return: a failure now kills the process (exec_fail_dealloc).
-  const sp = loadImage(k, vm.vm_pmap, vm.vm_map, image, argv, envp);
+  const sp = segmentsWithinLimits(p.p_limit!.pl_rlimit, image) ? loadImage(k, vm.vm_pmap, vm.vm_map, image, argv, envp) : -1;
   if (sp === -1) {
     p.p_flag &= ~P_INEXEC;
     yield* exit1(k, lp, W_EXITCODE(0, SIGABRT));
@@ -208,6 +209,26 @@ function copyoutAll(k: Kernel, pm: number, uva: number, bytes: Uint8Array): numb
     if (r !== 0) return r;
   }
   return 0;
+}
+
+/**
+ * exec_elf_imgact's limit check, made after each PT_LOAD segment is mapped (lazily, in
+ * the kernel: nothing is faulted in): the segment holding the entry point is the text,
+ * any other the data; data_size > RLIMIT_DATA, text_size > maxtsiz or the running total
+ * > RLIMIT_VMEM is ENOMEM, after the old vmspace is gone, so SIGABRT. forklab maps pages
+ * eagerly, so it checks before mapping anything; the outcome is the same.
+ */
+function segmentsWithinLimits(rlimit: readonly { rlim_cur: number }[], image: ProgramImage): boolean {
+  let textSize = 0, dataSize = 0, totalSize = 0;
+  for (const s of image.segments) {
+    const segAddr = trunc_page(s.vaddr);
+    const segSize = round_page(s.memsz + s.vaddr - segAddr);
+    if (image.entry >= s.vaddr && image.entry < s.vaddr + s.memsz) textSize = segSize;
+    else dataSize = segSize;
+    totalSize += segSize;
+    if (dataSize > rlimit[RLIMIT_DATA].rlim_cur || textSize > MAXTSIZ || totalSize > rlimit[RLIMIT_AS].rlim_cur) return false;
+  }
+  return true;
 }
 
 function pagesOf(va: number, len: number): number {

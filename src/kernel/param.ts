@@ -139,6 +139,7 @@ export const LK_NOWAIT = 0x10;
 export const SGROWSIZ = 128 * 1024;
 export const MAXSSIZ = 64 * 1024 * 1024;
 export const DFLSSIZ = 8 * 1024 * 1024;
+export const MAXTSIZ = 128 * 1024 * 1024;
 export const DFLDSIZ = 128 * 1024 * 1024;
 export const MAXDSIZ = 512 * 1024 * 1024;
 export const USRSTACK = 0xBFC00000;
@@ -146,3 +147,6 @@ export const PAGE_SIZE = 4096;
 
 /** trunc_page: the page an address is in, as an unsigned 32-bit address (safe above 2 GiB). */
 export function trunc_page(va: number): number { return (va & ~(PAGE_SIZE - 1)) >>> 0; }
+
+/** round_page: the first page boundary at or above a size or address (unsigned; exact up to 2^53). */
+export function round_page(n: number): number { return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE; }

@@ -15,7 +15,7 @@ import type { Kernel } from "./kernel.js";
 import type { Proc } from "./proc.js";
 import type { Vnode } from "./vfs.js";
 import { PG_V, PG_RW, PG_U, PG_COW } from "../../assembly/i386.js";
-import { PAGE_SIZE, USRSTACK, SGROWSIZ, MAXSSIZ } from "./param.js";
+import { PAGE_SIZE, USRSTACK, SGROWSIZ, MAXSSIZ, round_page } from "./param.js";
 import { RLIMIT_STACK } from "./resource.js";
 import { KernelPanic } from "./panic.js";
 
@@ -28,7 +28,7 @@ export const VM_MAX_USER_ADDRESS = USRSTACK;
 export const MAP_ENTRY_GROWS_DOWN = 0x0200;
 
 export const trunc_page = (a: number): number => Math.floor(a / PAGE_SIZE) * PAGE_SIZE;
-export const round_page = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
+export { round_page };
 
 /**
  * A shared object: the frames of its pages, one reference each, by page index. `handle` is
