@@ -185,6 +185,33 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
     expect(outcomes.has("ENOMEM")).toBe(true);
   });
 
+  it("munmap and mprotect of part of the memory a fork shares: share-pt's table copy waits for memory (vmwait), then the call is made; the child's bytes stay", () => {
+    const setup = (fl: Forklab): { pid: number; child: number; va: number } => {
+      const pid = fl.spawn().pid;
+      const va = fl.userAlloc(pid, 3 * 4096);
+      fl.writeUser(pid, va, new Uint8Array(3 * 4096).fill(0xAB));
+      expect(syscallErrno(fl, pid, "fork")).toBe("");
+      fl.syscall(pid, "umask", [0o22]); // its stack page its own (syscall() writes arguments there)
+      return { pid, child: fl.procs().find((p) => p.ppid === pid)!.pid, va };
+    };
+    const calls: [string, (c: { va: number }) => number[]][] = [
+      ["munmap", (c) => [c.va + 4096, 4096]], ["mprotect", (c) => [c.va, 4096, 1]],
+    ];
+    for (const [call, args] of calls) {
+      const n = sweep(strategy, setup, (fl, c) => fl.syscall(c.pid, call, args(c)), (fl, c, r) => {
+        expect(r.done, `${call} waits`).toBe(false);
+        expect(!r.done && r.wmesg).toBe("vmwait");
+        fl.run({ seconds: 2 }); // the wait ends after hz ticks at the latest
+        expect(fl.result(c.pid)).toMatchObject({ done: true, error: 0 });
+        expect(fl.readUser(c.child, c.va, 3 * 4096)).toEqual(new Uint8Array(3 * 4096).fill(0xAB));
+        expect(fl.mappings(c.pid).some((m) => m.va === c.va + 4096)).toBe(call === "mprotect");
+        if (call === "mprotect") expect(fl.mappings(c.pid).find((m) => m.va === c.va)).toMatchObject({ writable: false, cow: false });
+      });
+      // Only a shared page table needs a frame here: its copy.
+      expect(n, call).toBe(strategy === "share-pt" ? 1 : 0);
+    }
+  });
+
   it("copy-on-write faults and stack growth wait for memory and then go on: the same memory in the end", () => {
     const watch = (fl: Forklab): { pid: number; sleeps: string[]; exits: Map<number, number> } => {
       const c = { pid: fl.spawn({ image: writerProgram(7) }).pid, sleeps: [] as string[], exits: new Map<number, number>() };
