@@ -17,6 +17,7 @@ import {
   pmap_translate as pmapTranslate, pmap_fault as pmapFault, pmap_fork as pmapFork, pmap_pte as pmapPte,
   pmap_fork_skip as pmapForkSkip, pmap_protect_none as pmapProtectNone, pmap_enter_frame as pmapEnterFrame,
   pmap_pde as pmapPde, pmap_next as pmapNext, pmap_resident as pmapResident, pmap_ptcount as pmapPtcount,
+  pmap_unshare as pmapUnshare,
   copyin as copyinRaw, copyout as copyoutRaw, copyin_word as copyinWord, copyout_word as copyoutWord,
 } from "./pmap";
 import {
@@ -76,12 +77,15 @@ export function pmap_fault(pm: i32, va: i32, err: i32): i32 { return K == 0 ? -E
 export function pmap_fork(pm: i32, strategy: i32): i32 { return K == 0 ? -EINVAL : pmapFork(pm, strategy); }
 /** pmap_fork leaving out n ranges: -EINVAL unless the n (sva, eva) pairs at `ranges` lie in memory. */
 export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32 {
-  if (K == 0 || ltu(1, strategy) || n < 0 || n > 0x0FFFFFFF || !inMemory(ranges, n << 3)) return -EINVAL;
+  if (K == 0 || ltu(2, strategy) || n < 0 || n > 0x0FFFFFFF || !inMemory(ranges, n << 3)) return -EINVAL;
   return pmapForkSkip(pm, strategy, ranges, n);
 }
 export function pmap_protect_none(pm: i32, sva: i32, eva: i32): i32 { return K == 0 ? -EINVAL : pmapProtectNone(pm, sva, eva); }
 export function pmap_enter_frame(pm: i32, va: i32, pa: i32, prot: i32): i32 {
   return K == 0 ? -EINVAL : pmapEnterFrame(pm, va, pa, prot);
+}
+export function pmap_unshare(pm: i32, sva: i32, eva: i32, keepWhole: i32): i32 {
+  return K == 0 ? -EINVAL : pmapUnshare(pm, sva, eva, keepWhole);
 }
 export function pmap_pte(pm: i32, va: i32): i32 { return K == 0 ? 0 : pmapPte(pm, va); }
 export function pmap_pde(pm: i32, va: i32): i32 { return K == 0 ? 0 : pmapPde(pm, va); }

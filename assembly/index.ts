@@ -1,4 +1,4 @@
-// The core's exports: ABI version 1.1 (docs/embedding.md). Every value is an i32; errors
+// The core's exports: ABI version 1.2 (docs/embedding.md). Every value is an i32; errors
 // are negative errno values.
 
 // core.ts: creation and layout
@@ -20,7 +20,7 @@ export {
   frame_alloc, frame_ref, frame_unref, frame_refcount, frames_free, frames_total, frame_fail_after,
   pmap_create, pmap_destroy, pmap_valid, pmap_cr3, pmap_enter, pmap_remove, pmap_protect,
   pmap_translate, pmap_fault, pmap_fork, pmap_fork_skip, pmap_protect_none, pmap_enter_frame, pmap_pte, pmap_pde, pmap_next, pmap_resident,
-  pmap_ptcount, copyin, copyout, copyin_word, copyout_word,
+  pmap_ptcount, pmap_unshare, copyin, copyout, copyin_word, copyout_word,
   rb_insert, rb_remove, rb_find, rb_lookup, rb_next, rb_prev, rb_min, rb_max, rb_root, rb_dump,
   lwptree_alloc, lwptree_free, lwptree_valid, lwp_insert, lwp_remove, lwp_lookup, lwp_first, lwp_next,
   lwp_count, lwptree_dump, thread_rbnode,

@@ -12,8 +12,17 @@
 // 768..1023, which point at kernel page tables allocated once at boot and shared by all.
 //
 // Every user page and every user page table is a frame with a reference count: a page
-// shared copy-on-write by n address spaces has count n; a page-table page has count 1 per
-// directory pointing at it (always 1 today; see "share-pt" below).
+// shared copy-on-write by n page tables has count n; a page-table page has count 1 per
+// directory pointing at it.
+//
+// share-pt (FORK_SHARE_PT, forklab's research strategy; docs/core.md): pmap_fork gives the
+// child the parent's user page tables themselves. A user PDE without PG_RW maps a shared
+// table (every other user PDE has PG_RW): the MMU refuses any write through it, whatever
+// its PTEs say, and the table's frame count is the number of directories pointing at it.
+// A page in it is counted once, for the table, not once per address space. The PTEs are
+// left as they were at fork: the first change one address space makes in the table's
+// 4 MiB (a write fault, pmap_enter, pmap_remove, pmap_protect) first gives it a copy of
+// the table made by the cow rules (unsharePt), or, to the last holder, PG_RW back.
 //
 // The walks over a whole directory or page table (fork, destroy, pmap_next) read only
 // what may be in use: a directory's groups of 32 PDEs are noted in its slot (+16), a user
@@ -24,7 +33,7 @@ import { ld32, st32, ld8, st8, copy, fill, zskip, ltu, leu } from "./mem";
 import {
   K, PHYS, C_PHYS_BYTES, C_PMAP_TAB, C_PMAP_MAX, C_PMAP_FREE, C_PMAP_HWM, C_KPDIR, C_NKPT, C_REFCNT, C_PTGROUPS,
   C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, statAdd, STAT_COW_FAULTS, STAT_COW_OPTIM,
-  STAT_PAGES_COPIED, STAT_PTS_COPIED, STAT_PMAP_FORKS,
+  STAT_PAGES_COPIED, STAT_PTS_COPIED, STAT_PMAP_FORKS, STAT_PTS_SHARED, STAT_PTS_UNSHARED, STAT_PTS_KEPT,
 } from "./state";
 import { frameAlloc, frameAllocRaw, frameUnref, frameRef, frameRefcount } from "./frames";
 import {
@@ -43,7 +52,7 @@ const KSTACK_PDE: i32 = 769;
 // pmap_fork strategies (the face's Strategy codes).
 export const FORK_COPY: i32 = 0;
 export const FORK_COW: i32 = 1;
-// export const FORK_SHARE_PT: i32 = 2;  (planned, see pmap_fork)
+export const FORK_SHARE_PT: i32 = 2;
 
 const SL_PDIR: i32 = 0;
 const SL_RESIDENT: i32 = 4;
@@ -55,6 +64,8 @@ const SL_PDEGROUPS: i32 = 16;
 const KERN_BITS: i32 = PG_V | PG_RW | PG_A | PG_M;
 /** A user page-table page's PDE (pmap_allocpte). */
 const UPDE_BITS: i32 = PG_V | PG_RW | PG_U | PG_A | PG_M;
+/** A shared user page table's PDE (share-pt): no PG_RW, so a write through it faults. */
+const SHARED_PDE_BITS: i32 = PG_V | PG_U | PG_A;
 /** A user page's PTE, before PG_RW. */
 const UPTE_BITS: i32 = PG_V | PG_U | PG_MANAGED;
 /** User PDEs are 0 .. UMAXPTDI (766): everything below the self-map. */
@@ -180,7 +191,7 @@ export function pmap_create(): i32 {
 
 /**
  * Drops a directory's hold on the user page table pt: its pages' references go with the
- * last hold. (A PT shared by share-pt would have a frame count above 1; today it is 1.)
+ * last hold (a table shared by share-pt has one hold per directory).
  */
 function releasePt(pt: i32): void {
   if (ld32(ld32(K + C_REFCNT) + ((pt >>> 12) << 2)) == 1) {
@@ -235,11 +246,13 @@ export function pmap_enter(pm: i32, va: i32, prot: i32): i32 {
   const s = slotOf(pm);
   const pdea = pdeAt(ld32(s + SL_PDIR), va >>> 22);
   let pde = ld32(pdea);
-  // share-pt: a PDE without PG_RW maps a shared PT; it would be unshared here first.
   let newPt = 0;
   if ((pde & PG_V) == 0) {
     newPt = frameAlloc();
     if (newPt == 0) return -ENOMEM;
+  } else if ((pde & PG_RW) == 0) {
+    if (unsharePt(pdea) != 0) return -ENOMEM;
+    pde = ld32(pdea);
   }
   const pa = frameAlloc();
   if (pa == 0) {
@@ -264,9 +277,90 @@ export function pmap_enter(pm: i32, va: i32, prot: i32): i32 {
 
 function ptEmpty(ptl: i32): bool { return zskip(ptl, PAGE_SIZE) == PAGE_SIZE; }
 
-/** Unmaps [sva, eva), dropping the frames; frees page tables left empty. */
+/** The present PTEs of the user page table pt. */
+function ptPresent(pt: i32): i32 {
+  const ptl = PHYS + pt;
+  const groups = ld32(ptGroups(pt));
+  let n = 0;
+  for (let b = nextIn(ptl, groups, 0, PAGE_SIZE); b < PAGE_SIZE; b = nextIn(ptl, groups, b + 16, PAGE_SIZE)) {
+    for (let j = b; j < b + 16; j += 4) if ((ld32(ptl + j) & PG_V) != 0) n++;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- share-pt
+
+/**
+ * The user PDE at linear pdea maps a shared page table (no PG_RW): this directory gets a
+ * table of its own. The last holder just gets PG_RW back (its PTEs are then what they say:
+ * a PG_RW page there was never shared, as no copy of the table was made since). Otherwise
+ * a copy made as forkPtCow makes a child's (writable pages become PG_COW in the shared
+ * table too, and each present page gains the copy's reference), and the shared table
+ * loses this directory's hold. 0, or -ENOMEM with nothing changed.
+ */
+function unsharePt(pdea: i32): i32 {
+  const pde = ld32(pdea);
+  const pt = pde & PG_FRAME;
+  if (frameRefcount(pt) == 1) {
+    st32(pdea, pde | PG_RW | PG_M);
+    statAdd(STAT_PTS_KEPT, 1);
+    return 0;
+  }
+  const npt = frameAllocRaw();
+  if (npt == 0) return -ENOMEM;
+  const groups = ld32(ptGroups(pt));
+  st32(ptGroups(npt), groups);
+  forkPtCow(PHYS + pt, groups, PHYS + npt);
+  frameUnref(pt);
+  st32(pdea, npt | UPDE_BITS);
+  statAdd(STAT_PTS_UNSHARED, 1);
+  return 0;
+}
+
+/**
+ * Every shared page table [sva, eva) touches made pm's own (unsharePt), except, when
+ * `keepWhole`, those whose whole 4 MiB the range covers (pmap_remove drops its hold on
+ * them instead). 0, or -ENOMEM: the tables done so far stay pm's own, which nobody can
+ * tell (the same pages, and the same protections).
+ */
+function unshareRange(pm: i32, sva: i32, eva: i32, keepWhole: bool): i32 {
+  const pd = ld32(slotOf(pm) + SL_PDIR);
+  let va = sva;
+  while (va != eva) {
+    const pdi = va >>> 22;
+    const end = (pdi + 1) << 22;
+    const next = ltu(eva, end) ? eva : end;
+    const pdea = pdeAt(pd, pdi);
+    const pde = ld32(pdea);
+    if ((pde & (PG_V | PG_RW)) == PG_V && !(keepWhole && va == pdi << 22 && next == end)) {
+      if (unsharePt(pdea) != 0) return -ENOMEM;
+    }
+    va = next;
+  }
+  return 0;
+}
+
+/**
+ * Makes pm's own every page table shared with another address space that [sva, eva)
+ * touches (with keepWhole != 0, not those it covers whole): what the kernel does before a
+ * change it cannot then fail (munmap, mprotect), waiting for memory while this returns
+ * -ENOMEM. 0, -EINVAL, or -ENOMEM (the tables done so far stay done: unsharing is
+ * invisible). Without shared tables (copy, cow) it changes nothing.
+ */
+export function pmap_unshare(pm: i32, sva: i32, eva: i32, keepWhole: i32): i32 {
+  if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  return unshareRange(pm, sva, eva, keepWhole != 0);
+}
+
+/**
+ * Unmaps [sva, eva), dropping the frames; frees page tables left empty. A shared table
+ * (share-pt) the range covers whole loses this directory's hold; one it covers in part is
+ * made this address space's own first. 0, -EINVAL, or -ENOMEM (only with shared tables,
+ * and then nothing is unmapped).
+ */
 export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
   if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  if (unshareRange(pm, sva, eva, true) != 0) return -ENOMEM;
   const s = slotOf(pm);
   const pd = ld32(s + SL_PDIR);
   let va = sva;
@@ -276,8 +370,13 @@ export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
     if (ltu(eva, next)) next = eva;
     const pdea = pdeAt(pd, pdi);
     const pde = ld32(pdea);
-    if ((pde & PG_V) != 0) {
-      // share-pt: a shared PT (PDE without PG_RW) would be unshared here first.
+    if ((pde & (PG_V | PG_RW)) == PG_V) {
+      // A shared table the range covers whole (unshareRange left it): this hold goes.
+      st32(s + SL_RESIDENT, ld32(s + SL_RESIDENT) - ptPresent(pde & PG_FRAME));
+      st32(pdea, 0);
+      releasePt(pde & PG_FRAME);
+      st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) - 1);
+    } else if ((pde & PG_V) != 0) {
       const ptl = PHYS + (pde & PG_FRAME);
       const end = (((next - va) | 0) >>> 12) << 2;
       const p0 = ptl + (((va >>> 12) & 1023) << 2);
@@ -310,11 +409,13 @@ export function pmap_remove(pm: i32, sva: i32, eva: i32): i32 {
  * vm_page). With VM_PROT_WRITE (a forklab extension; DragonFly's is then a no-op): pages
  * already RW or COW are unchanged; a read-only page becomes RW when its frame has one
  * reference, else PG_COW (writable after a copy). Either way a page hidden by
- * pmap_protect_none gets PG_U back.
+ * pmap_protect_none gets PG_U back. Shared tables (share-pt) the range touches are made
+ * this address space's own first: -ENOMEM, with no protection changed, when that fails.
  */
 export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
   if (!live(pm) || !userRange(sva, eva) || (prot & ~7) != 0) return -EINVAL;
   if ((prot & VM_PROT_READ) == 0) return pmap_remove(pm, sva, eva);
+  if (unshareRange(pm, sva, eva, false) != 0) return -ENOMEM;
   protectRange(pm, sva, eva, (prot & VM_PROT_WRITE) != 0 ? PROT_RW : PROT_RO);
   return 0;
 }
@@ -327,6 +428,7 @@ export function pmap_protect(pm: i32, sva: i32, eva: i32, prot: i32): i32 {
  */
 export function pmap_protect_none(pm: i32, sva: i32, eva: i32): i32 {
   if (!live(pm) || !userRange(sva, eva)) return -EINVAL;
+  if (unshareRange(pm, sva, eva, false) != 0) return -ENOMEM;
   protectRange(pm, sva, eva, PROT_NONE_KEEP);
   return 0;
 }
@@ -347,7 +449,6 @@ function protectRange(pm: i32, sva: i32, eva: i32, mode: i32): void {
     if (ltu(eva, next)) next = eva;
     const pde = ld32(pdeAt(pd, pdi));
     if ((pde & PG_V) != 0) {
-      // share-pt: a shared PT would be unshared here first.
       const end = (((next - va) | 0) >>> 12) << 2;
       const p0 = PHYS + (pde & PG_FRAME) + (((va >>> 12) & 1023) << 2);
       for (let j = 0; j < end; j += 4) {
@@ -391,6 +492,9 @@ export function pmap_enter_frame(pm: i32, va: i32, pa: i32, prot: i32): i32 {
     st32(ptGroups(pt), 0);
     markPde(s, va >>> 22);
     st32(s + SL_PTCOUNT, ld32(s + SL_PTCOUNT) + 1);
+  } else if ((pde & PG_RW) == 0) {
+    if (unsharePt(pdea) != 0) return -ENOMEM;
+    pde = ld32(pdea);
   }
   frameRef(pa);
   const ptea = pteAt(pde, va);
@@ -448,19 +552,33 @@ export function pmap_translate(pm: i32, va: i32, access: i32): i32 {
 
 /**
  * vm_fault for a write fault (err has PGEX_P and PGEX_W) on a present PG_COW user page:
- * the last reference keeps its frame (v_cow_optim), otherwise the page is copied. 0,
- * -ENOMEM, or -EFAULT when there is nothing copy-on-write to resolve.
+ * the last reference keeps its frame (v_cow_optim), otherwise the page is copied. In a
+ * shared page table (share-pt) a logically writable page (PG_RW or PG_COW) first gets
+ * the table made this address space's own (unsharePt); a page PG_RW there is then
+ * writable as it is. 0, -ENOMEM (the table's copy, if made, stays: it is invisible), or
+ * -EFAULT when there is nothing copy-on-write to resolve (then nothing is unshared).
  */
 export function pmap_fault(pm: i32, va: i32, err: i32): i32 {
   if (!live(pm)) return -EINVAL;
   if ((err & (PGEX_P | PGEX_W)) != (PGEX_P | PGEX_W) || !userVa(va)) return -EFAULT;
-  const pde = ld32(pdeAt(ld32(slotOf(pm) + SL_PDIR), va >>> 22));
+  const pdea = pdeAt(ld32(slotOf(pm) + SL_PDIR), va >>> 22);
+  let pde = ld32(pdea);
   if ((pde & PG_V) == 0) return -EFAULT;
-  // share-pt: a PDE without PG_RW maps a PT shared with another address space. Here the
-  // fault would first give this directory its own copy of the PT (forkPtCow over it,
-  // drop one PT reference, PDE = copy | UPDE_BITS), then go on with the PTE below.
-  const ptea = pteAt(pde, va);
-  const pte = ld32(ptea);
+  let ptea = pteAt(pde, va);
+  let pte = ld32(ptea);
+  if ((pde & PG_RW) == 0) {
+    if ((pte & PG_V) == 0 || (pte & (PG_RW | PG_COW)) == 0) return -EFAULT;
+    if (unsharePt(pdea) != 0) return -ENOMEM;
+    pde = ld32(pdea);
+    ptea = pteAt(pde, va);
+    pte = ld32(ptea);
+    if ((pte & PG_RW) != 0) {
+      // The last holder's table, the page its own: nothing to copy.
+      statAdd(STAT_COW_OPTIM, 1);
+      statAdd(STAT_COW_FAULTS, 1);
+      return 0;
+    }
+  }
   if ((pte & PG_V) == 0 || (pte & PG_COW) == 0) return -EFAULT;
   const pa = pte & PG_FRAME;
   if (ld32(ld32(K + C_REFCNT) + ((pa >>> 12) << 2)) == 1) {
@@ -592,9 +710,10 @@ function forkPtSkip(src: i32, dst: i32, strategy: i32, va0: i32, ranges: i32, n:
 
 /**
  * vmspace_fork's effect on the page tables: a new address space with the parent's user
- * pages, by strategy 0 (copy: eager copies) or 1 (cow: shared pages, write-protected in
- * both). The child's handle, -EINVAL, or -ENOMEM with everything the child took released
- * (the parent's COW marks may stay: a write then finds the frame's last reference).
+ * pages, by strategy 0 (copy: eager copies), 1 (cow: shared pages, write-protected in
+ * both) or 2 (share-pt: shared page tables, their PDEs without PG_RW in both). The
+ * child's handle, -EINVAL, or -ENOMEM with everything the child took released (the
+ * parent's COW marks and read-only PDEs may stay: a write then finds the last reference).
  */
 export function pmap_fork(pm: i32, strategy: i32): i32 {
   return pmap_fork_skip(pm, strategy, 0, 0);
@@ -606,7 +725,8 @@ export function pmap_fork(pm: i32, strategy: i32): i32 {
  * copy-on-write, and the parent's PTEs there are untouched: vmspace_fork's entries that
  * are VM_INHERIT_NONE (a hole in the child) or VM_INHERIT_SHARE (the child faults the
  * shared object's pages in itself, pmap_copy being only advisory). A page table the
- * ranges touch is forked entry by entry (forkPtSkip); the others as pmap_fork does.
+ * ranges touch is forked entry by entry (forkPtSkip, by the cow rules under share-pt);
+ * the others as pmap_fork does.
  */
 export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32 {
   if (!live(pm) || n < 0) return -EINVAL;
@@ -614,15 +734,19 @@ export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32
     const a = ld32(ranges + (r << 3)), b = ld32(ranges + (r << 3) + 4);
     if (!userRange(a, b) || (r > 0 && ltu(a, ld32(ranges + (r << 3) - 4)))) return -EINVAL;
   }
-  // share-pt (strategy 2) is accepted here, and handled per PDE in the loop below.
-  if (strategy != FORK_COPY && strategy != FORK_COW) return -EINVAL;
+  if (strategy != FORK_COPY && strategy != FORK_COW && strategy != FORK_SHARE_PT) return -EINVAL;
   const child = pmap_create();
   if (child < 0) return child;
   const ps = slotOf(pm);
   const cs = slotOf(child);
   const ppd = pdeAt(ld32(ps + SL_PDIR), 0);
   const cpd = pdeAt(ld32(cs + SL_PDIR), 0);
-  let resident = 0;
+  const share = strategy == FORK_SHARE_PT;
+  // What a table not shared gets: share-pt forks the ones the ranges touch as cow does.
+  const each = share ? FORK_COW : strategy;
+  // Shared tables bring the parent's pages with them: the tables forked entry by entry
+  // below take theirs back out and add what the child got.
+  let resident = share ? ld32(ps + SL_RESIDENT) : 0;
   let pts = 0;
   // The child's page tables go where the parent's are, in the same PDE groups (noted
   // first, so that pmap_destroy of a child left half made finds them).
@@ -633,13 +757,20 @@ export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32
     for (let i = b; i < b + 16 && i < NUPDE << 2; i += 4) {
       const pde = ld32(ppd + i);
       if ((pde & PG_V) == 0) continue;
-      // share-pt slots in here: instead of a new PT, take a reference on the parent's PT
-      // frame (frameRef(pde & PG_FRAME)), write pde & ~PG_RW into both directories (a write
-      // anywhere in the 4 MiB span then faults, and pmap_fault copies the PT with
-      // forkPtCow), and add the PT's present pages to the child's resident count.
-      // releasePt already drops a shared PT's pages only with its last reference.
+      const span = (i >> 2) << 22;
+      const k = n == 0 ? 0 : skipFirst(ranges, n, span);
+      const touched = k < n && ltu(ld32(ranges + (k << 3)), (span + (1 << 22)) | 0);
+      if (share && !touched) {
+        // One more hold on the parent's table; neither directory may write through it.
+        frameRef(pde & PG_FRAME);
+        if ((pde & PG_RW) != 0) st32(ppd + i, pde & ~PG_RW);
+        st32(cpd + i, (pde & PG_FRAME) | SHARED_PDE_BITS);
+        statAdd(STAT_PTS_SHARED, 1);
+        pts++;
+        continue;
+      }
       // Zeroed for copy, which writes only the present entries; forkPtCow writes them all.
-      const pt = strategy == FORK_COW ? frameAllocRaw() : frameAlloc();
+      const pt = each == FORK_COW ? frameAllocRaw() : frameAlloc();
       if (pt == 0) { pmap_destroy(child); return -ENOMEM; }
       st32(cpd + i, pt | UPDE_BITS);
       // The child's PTEs will be where the parent's are (noted before any is made).
@@ -647,15 +778,13 @@ export function pmap_fork_skip(pm: i32, strategy: i32, ranges: i32, n: i32): i32
       st32(ptGroups(pt), ptes);
       statAdd(STAT_PTS_COPIED, 1);
       pts++;
-      const span = (i >> 2) << 22;
-      const k = n == 0 ? 0 : skipFirst(ranges, n, span);
-      const m = k < n && ltu(ld32(ranges + (k << 3)), (span + (1 << 22)) | 0)
-        ? forkPtSkip(PHYS + (pde & PG_FRAME), PHYS + pt, strategy, span, ranges + (k << 3), n - k)
-        : strategy == FORK_COW
+      const m = touched
+        ? forkPtSkip(PHYS + (pde & PG_FRAME), PHYS + pt, each, span, ranges + (k << 3), n - k)
+        : each == FORK_COW
           ? forkPtCow(PHYS + (pde & PG_FRAME), ptes, PHYS + pt)
           : forkPtCopy(PHYS + (pde & PG_FRAME), ptes, PHYS + pt);
       if (m < 0) { pmap_destroy(child); return -ENOMEM; }
-      resident += m;
+      resident += share ? m - ptPresent(pde & PG_FRAME) : m;
     }
   }
   st32(cs + SL_RESIDENT, resident);

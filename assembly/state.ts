@@ -15,7 +15,7 @@ export const CORE_MAGIC: i32 = 0x424C4B46; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The
 // control block records the major: a core is only ever selected by its own major.
 export const ABI_VERSION: i32 = 1;
-export const ABI_MINOR: i32 = 1;
+export const ABI_MINOR: i32 = 2;
 
 // Control block fields (byte offsets from K). See docs/core.md.
 export const C_MAGIC: i32 = 0;
@@ -53,6 +53,9 @@ export const STAT_PAGES_COPIED: i32 = 2; // user pages copied (eager fork or COW
 export const STAT_PTS_COPIED: i32 = 3;   // page-table pages created by pmap_fork
 export const STAT_PMAP_FORKS: i32 = 4;
 export const STAT_FRAMES_PEAK: i32 = 5;  // most frames in use at once
+export const STAT_PTS_SHARED: i32 = 6;   // page tables shared with the child by pmap_fork (share-pt)
+export const STAT_PTS_UNSHARED: i32 = 7; // shared page tables copied for one address space (share-pt)
+export const STAT_PTS_KEPT: i32 = 8;     // ... made writable again by their last holder, without a copy
 export const NSTATS: i32 = 32;
 // Last fault (for the host and the interpreter): cr2 and error code.
 export const C_FAULT_VA: i32 = 256;

@@ -1,8 +1,10 @@
 // The core's hot paths, Wasm build vs portable build of the same sources, side by side:
 //   - fork + destroy, and fork alone, of address spaces with 1, 4, 16, 64 full page
-//     tables (1024 present PTEs each), per strategy (copy, cow)
+//     tables (1024 present PTEs each), per strategy (copy, cow, share-pt)
 //   - copy-on-write write-fault resolution, copy case (shared frame) and keep case (last
-//     reference)
+//     reference); under share-pt the first write after fork (the table's copy, then the
+//     page's)
+//   - share-pt and cow fork against resident size, 64 KiB to 1 GiB (Wasm only)
 //   - sys/tree.h RB tree insert / lookup / remove at 10^3 and 10^6 nodes
 // Run: `npm run bench -- core` or `node bench/core.bench.mjs [--quick]`. Method in
 // lib/harness.mjs; results and their reading in docs/performance.md.
@@ -16,7 +18,7 @@ const { Core } = await importSrc("src/core/core.ts");
 
 const PAGE = 4096;
 const PTES = 1024;
-const STRATEGY = { copy: 0, cow: 1 };
+const STRATEGY = { copy: 0, cow: 1, "share-pt": 2 };
 const ERR_UW = 7; // PGEX_P | PGEX_W | PGEX_U: a user write to a present page
 const RB_NODE_BYTES = 20;
 const RB_KEY = 16;
@@ -42,6 +44,7 @@ function batchOps(core) {
   return new Function("x", `
     return {
       fault(pm, va, n) { let s = 0; for (let i = 0; i < n; i++) { s |= x.pmap_fault(pm, va, ${ERR_UW}); va = (va + ${PAGE}) | 0; } return s; },
+      faultEach(pms, va, n) { let s = 0; for (let i = 0; i < n; i++) s |= x.pmap_fault(pms[i], va, ${ERR_UW}); return s; },
       insert(head, nodes, a, n) { let s = 0; for (let i = a; i < a + n; i++) s |= x.rb_insert(head, nodes[i]); return s; },
       remove(head, nodes, a, n) { for (let i = a; i < a + n; i++) x.rb_remove(head, nodes[i]); },
       lookup(head, keys, k, n) { let s = 0; for (let i = 0; i < n; i++) s ^= x.rb_lookup(head, keys[(k + i) & 65535]); return s; },
@@ -98,7 +101,7 @@ console.log(`${ROUNDS} interleaved rounds per comparison, maxTime ${MAX_TIME} s 
 for (const nPts of [1, 4, 16, 64]) {
   const parents = Object.fromEntries(Object.entries(cores).map(([k, c]) => [k, populate(c, nPts)]));
   const ptes = nPts * PTES;
-  for (const strategy of ["cow", "copy"]) {
+  const forkRows = (strategy) => {
     const code = STRATEGY[strategy];
     // fork + destroy: one operation, timed whole
     const fd = interleave(Object.fromEntries(Object.entries(cores).map(([k, c]) => [k, (warm) => {
@@ -124,7 +127,11 @@ for (const nPts of [1, 4, 16, 64]) {
     goalRow(`fork alone ${strategy}, ${nPts} PT${nPts > 1 ? "s" : ""}`, fa, {
       per: ptes, perLabel: "ns/PTE", goals: strategy === "cow" ? [nsPerPteGoal(1.5, ptes), speedupGoal(3)] : [speedupGoal(3)],
     });
-  }
+  };
+  // share-pt last: its forks leave the parent's PDEs read-only, which the COW rows below
+  // (cow forks of the same parent) should not start from.
+  forkRows("cow");
+  forkRows("copy");
 
   // ---- copy-on-write faults: on the 1-PT parent (4 MiB of pages, cache-warm) and on
   // the 64-PT parent (256 MiB, memory-bound) ----
@@ -160,7 +167,74 @@ for (const nPts of [1, 4, 16, 64]) {
       goalRow(`COW write fault, ${kase} case, ${nPts === 1 ? "1-PT parent (4 MiB)" : "64-PT parent (256 MiB)"}`, res, { goals: [nsGoal(150)] });
     }
   }
+  forkRows("share-pt");
+  // ---- share-pt's first write after fork: a child's first write fault in a shared table
+  // copies the table (cow rules for its 1024 entries), then the page. A cycle forks its
+  // children untimed and times one such fault in each.
+  if (nPts === 1 || nPts === 64) {
+    const perCycle = BATCH;
+    const before = Object.fromEntries(Object.entries(cores).map(([k, c]) => [k, c.stats()]));
+    const res = interleave(Object.fromEntries(Object.entries(cores).map(([k, c]) => [k, (warm) => {
+      globalThis.__b = { x: c.x, f: ops[k], pm: parents[k] };
+      return runBenchmark(`share-pt first write ${nPts} ${k}`, {
+        setup: `var B = globalThis.__b, x = B.x, f = B.f, pm = B.pm, n = this.count * ${BATCH}, s = 0, done = 0;
+          var kids = new Int32Array(n);
+          for (var i = 0; i < n; i++) { kids[i] = x.pmap_fork(pm, 2); if (kids[i] < 0) throw new Error('pmap_fork: ' + kids[i]); }`,
+        fn: `s |= f.faultEach(kids.subarray(done, done + ${BATCH}), ${(nPts - 1) * PTES * PAGE + 5 * PAGE}, ${BATCH}); done += ${BATCH};`,
+        teardown: "if (s !== 0) globalThis.__benchFailure = 'pmap_fault failed: ' + s; for (var i = 0; i < n; i++) x.pmap_destroy(kids[i]);",
+      }, { initCount: perCycle / BATCH, minTime: 1e-9, ...(warm ? { maxTime: 0.05 } : {}) }).map((t) => t / BATCH);
+    }])));
+    for (const [k, c] of Object.entries(cores)) {
+      const s = c.stats(), b = before[k];
+      if (s.ptsUnshared - b.ptsUnshared !== s.cowFaults - b.cowFaults || s.cowFaults === b.cowFaults) {
+        throw new Error(`share-pt first write on ${k}: ${s.cowFaults - b.cowFaults} faults, ${s.ptsUnshared - b.ptsUnshared} tables copied`);
+      }
+    }
+    goalRow(`share-pt first write after fork (table copy + COW fault), ${nPts === 1 ? "1-PT parent" : "64-PT parent"}`, res);
+  }
   for (const [k, c] of Object.entries(cores)) c.x.pmap_destroy(parents[k]);
+}
+
+// ---- fork against resident size (Wasm): share-pt's cost follows the directory entries,
+// cow's the present PTEs. One parent at a time in a core of its own (1 GiB resident).
+const sizeRows = [];
+{
+  const big = Core.create({ physBytes: 1280 << 20, maxThreads: 16 });
+  const x = big.x;
+  const medianOf = (name, spec, o = {}) => interleave({ wasm: (warm) => runBenchmark(name, spec, warm ? { ...o, maxTime: 0.05 } : o) }).median.wasm;
+  const forkAlone = (pm, code, label) => {
+    globalThis.__b = { x, pm, st: code };
+    return medianOf(`fork ${label}`, {
+      setup: "var B = globalThis.__b, x = B.x, pm = B.pm, st = B.st, kids = new Int32Array(this.count), k = 0;",
+      fn: "kids[k++] = x.pmap_fork(pm, st);",
+      teardown: "for (var i = 0; i < k; i++) { if (kids[i] <= 0) globalThis.__benchFailure = 'pmap_fork returned ' + kids[i]; else x.pmap_destroy(kids[i]); }",
+    }, { minTime: 0.002 });
+  };
+  const forkDestroy = (pm, code, label) => medianOf(`fork+destroy ${label}`, () => {
+    const child = x.pmap_fork(pm, code);
+    if (child < 0) throw new Error(`pmap_fork: ${child}`);
+    x.pmap_destroy(child);
+  });
+  const sizes = [["64 KiB", 16], ["1 MiB", 256], ["16 MiB", 4096], ["256 MiB", 65536], ["1 GiB", 262144]];
+  const shareFork = {};
+  for (const [label, pages] of sizes) {
+    const pm = x.pmap_create();
+    for (let i = 0; i < pages; i++) if (x.pmap_enter(pm, i * PAGE, 3) !== 0) throw new Error(`pmap_enter page ${i}`);
+    const r = {
+      spFork: forkAlone(pm, 2, `share-pt ${label}`), spFd: forkDestroy(pm, 2, `share-pt ${label}`),
+    };
+    // cow from the same parent: its tables taken back first (a write in each), so cow's
+    // fork starts from the private tables it always sees under cow.
+    for (let va = 0; va < pages * PAGE; va += PTES * PAGE) x.pmap_fault(pm, va, ERR_UW);
+    r.cowFork = forkAlone(pm, 1, `cow ${label}`);
+    r.cowFd = forkDestroy(pm, 1, `cow ${label}`);
+    shareFork[label] = r.spFork;
+    sizeRows.push([label, String(pages), fmtTime(r.spFork), fmtTime(r.spFd), fmtTime(r.cowFork), fmtTime(r.cowFd)]);
+    x.pmap_destroy(pm);
+  }
+  const growth = shareFork["1 GiB"] / shareFork["64 KiB"];
+  sizeRows.push(["1 GiB / 64 KiB", "16,384x", `${growth.toFixed(2)}x (goal ≤ 4x: ${growth <= 4 ? "PASS" : "MISS"})`, "", "", ""]);
+  sizeRows.push(["goal: share-pt fork of 1 GiB ≤ 20 µs", "", shareFork["1 GiB"] <= 20e-6 ? "PASS" : "MISS", "", "", ""]);
 }
 
 // ---- RB tree ----
@@ -218,3 +292,6 @@ console.log("");
 printTable(["operation", "Wasm median", "portable median", "Wasm/portable", "goal", "result"], rows);
 console.log("\nWasm/portable: median over rounds of the ratio of the two medians measured side by side (below 1: Wasm faster; in brackets, the speedup).");
 console.log("fork rows: per present PTE in brackets; the parent's writable PTEs are already COW after the first cow fork (steady state).");
+console.log("share-pt rows: the parent's PDEs are read-only after its first share-pt fork (steady state); first write = the table's copy, then the page's.");
+console.log("\nFork against resident size (Wasm build, medians):\n");
+printTable(["resident", "pages", "share-pt fork", "share-pt fork+destroy", "cow fork", "cow fork+destroy"], sizeRows);

@@ -156,13 +156,16 @@
 #define FORKLAB_CORE_MAGIC ((int32_t)0x424C4B46)         /* "FKLB" */
 /* The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major. */
 #define FORKLAB_ABI_VERSION ((int32_t)0x00000001)
-#define FORKLAB_ABI_MINOR ((int32_t)0x00000001)
+#define FORKLAB_ABI_MINOR ((int32_t)0x00000002)
 #define FORKLAB_STAT_COW_FAULTS ((int32_t)0x00000000)    /* write faults resolved on a COW page */
 #define FORKLAB_STAT_COW_OPTIM ((int32_t)0x00000001)     /* ... by keeping the last reference's frame */
 #define FORKLAB_STAT_PAGES_COPIED ((int32_t)0x00000002)  /* user pages copied (eager fork or COW) */
 #define FORKLAB_STAT_PTS_COPIED ((int32_t)0x00000003)    /* page-table pages created by pmap_fork */
 #define FORKLAB_STAT_PMAP_FORKS ((int32_t)0x00000004)
 #define FORKLAB_STAT_FRAMES_PEAK ((int32_t)0x00000005)   /* most frames in use at once */
+#define FORKLAB_STAT_PTS_SHARED ((int32_t)0x00000006)    /* page tables shared with the child by pmap_fork (share-pt) */
+#define FORKLAB_STAT_PTS_UNSHARED ((int32_t)0x00000007)  /* shared page tables copied for one address space (share-pt) */
+#define FORKLAB_STAT_PTS_KEPT ((int32_t)0x00000008)      /* ... made writable again by their last holder, without a copy */
 #define FORKLAB_NSTATS ((int32_t)0x00000020)
 #define FORKLAB_CTL_BYTES ((int32_t)0x00001000)
 
@@ -178,6 +181,7 @@
 /* pmap_fork strategies (the face's Strategy codes). */
 #define FORKLAB_FORK_COPY ((int32_t)0x00000000)
 #define FORKLAB_FORK_COW ((int32_t)0x00000001)
+#define FORKLAB_FORK_SHARE_PT ((int32_t)0x00000002)
 
 /* ---- assembly/x86.ts */
 
@@ -256,6 +260,7 @@ FORKLAB_IMPORT(pmap_pde) extern int32_t FORKLAB_FN(pmap_pde)(int32_t pm, int32_t
 FORKLAB_IMPORT(pmap_next) extern int32_t FORKLAB_FN(pmap_next)(int32_t pm, int32_t va);
 FORKLAB_IMPORT(pmap_resident) extern int32_t FORKLAB_FN(pmap_resident)(int32_t pm);
 FORKLAB_IMPORT(pmap_ptcount) extern int32_t FORKLAB_FN(pmap_ptcount)(int32_t pm);
+FORKLAB_IMPORT(pmap_unshare) extern int32_t FORKLAB_FN(pmap_unshare)(int32_t pm, int32_t sva, int32_t eva, int32_t keepWhole);
 FORKLAB_IMPORT(copyin) extern int32_t FORKLAB_FN(copyin)(int32_t pm, int32_t uva, int32_t dst, int32_t len);
 FORKLAB_IMPORT(copyout) extern int32_t FORKLAB_FN(copyout)(int32_t pm, int32_t src, int32_t uva, int32_t len);
 FORKLAB_IMPORT(copyin_word) extern int32_t FORKLAB_FN(copyin_word)(int32_t pm, int32_t uva);

@@ -148,13 +148,16 @@ export const EAGAIN = 35;
 export const CORE_MAGIC = 1112296262; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major.
 export const ABI_VERSION = 1;
-export const ABI_MINOR = 1;
+export const ABI_MINOR = 2;
 export const STAT_COW_FAULTS = 0; // write faults resolved on a COW page
 export const STAT_COW_OPTIM = 1; // ... by keeping the last reference's frame
 export const STAT_PAGES_COPIED = 2; // user pages copied (eager fork or COW)
 export const STAT_PTS_COPIED = 3; // page-table pages created by pmap_fork
 export const STAT_PMAP_FORKS = 4;
 export const STAT_FRAMES_PEAK = 5; // most frames in use at once
+export const STAT_PTS_SHARED = 6; // page tables shared with the child by pmap_fork (share-pt)
+export const STAT_PTS_UNSHARED = 7; // shared page tables copied for one address space (share-pt)
+export const STAT_PTS_KEPT = 8; // ... made writable again by their last holder, without a copy
 export const NSTATS = 32;
 export const CTL_BYTES = 4096;
 
@@ -170,6 +173,7 @@ export const KSTACK_MAX_THREADS = 64768;
 // pmap_fork strategies (the face's Strategy codes).
 export const FORK_COPY = 0;
 export const FORK_COW = 1;
+export const FORK_SHARE_PT = 2;
 
 // ---- assembly/x86.ts
 
@@ -233,6 +237,7 @@ export const EXPORTS = Object.freeze({
   pmap_next: Object.freeze(["pm","va"]),
   pmap_resident: Object.freeze(["pm"]),
   pmap_ptcount: Object.freeze(["pm"]),
+  pmap_unshare: Object.freeze(["pm","sva","eva","keepWhole"]),
   copyin: Object.freeze(["pm","uva","dst","len"]),
   copyout: Object.freeze(["pm","src","uva","len"]),
   copyin_word: Object.freeze(["pm","uva"]),

@@ -99,7 +99,7 @@ function addMachineOptions(cmd: Command): Command {
     .option("--uid <n>", "real and effective uid of the process (default 1000; 0 is root)", intParser(0, 0xFFFFFFFE))
     .option("--cpus <n>", "virtual CPUs (default 1)", intParser(1, 64))
     .option("--mem <size>", "simulated physical memory, e.g. 64M, 1G (default 64M)", parseSize)
-    .option("--strategy <how>", "how fork copies an address space: copy or cow (default cow); bomb and spawn take a list, copy,cow, and compare them", parseStrategies)
+    .option("--strategy <how>", "how fork copies an address space: copy, cow or share-pt (default cow); bomb and spawn take a list, copy,cow,share-pt, and compare them", parseStrategies)
     .option("--seed <n>", "seed of every random choice (default 1)", intParser(0, 0xFFFFFFFF))
     .option("--sample <ticks>", "sample the process count every this many ticks (default 1)", intParser(1, 1_000_000))
     .option("--json", "print the report as JSON (the same numbers as the text report)")

@@ -2,6 +2,7 @@
 // InvalidArgumentError saying what the option expects; commander names the option.
 import { InvalidArgumentError } from "commander";
 import type { Duration } from "../workloads/common.js";
+import { STRATEGIES, type Strategy } from "../core/core.js";
 
 /** A usage error found after parsing (two options that exclude each other, ...): exit 2. */
 export class UsageError extends Error {
@@ -57,13 +58,11 @@ export function parseSvgPath(v: string): string {
   return v;
 }
 
-const STRATEGIES = ["copy", "cow"] as const;
-
-/** --strategy: copy, cow, or a comma list of them to compare (copy,cow), each once. */
-export function parseStrategies(v: string): (typeof STRATEGIES)[number][] {
+/** --strategy: copy, cow, share-pt, or a comma list of them to compare (copy,cow,share-pt), each once. */
+export function parseStrategies(v: string): Strategy[] {
   const list = v.split(",").map((s) => s.trim());
-  const expects = "Allowed choices are copy, cow, or a comma list of them such as copy,cow";
-  if (!list.every((s): s is (typeof STRATEGIES)[number] => (STRATEGIES as readonly string[]).includes(s))) throw new InvalidArgumentError(expects);
+  const expects = `Allowed choices are ${STRATEGIES.join(", ")}, or a comma list of them such as copy,cow`;
+  if (!list.every((s): s is Strategy => (STRATEGIES as readonly string[]).includes(s))) throw new InvalidArgumentError(expects);
   if (new Set(list).size !== list.length) throw new InvalidArgumentError(`${expects} (each once)`);
   return list;
 }

@@ -9,9 +9,14 @@ export class CoreError extends Error {
   override name = "CoreError";
 }
 
-export type Strategy = "copy" | "cow";
-export const STRATEGIES: readonly Strategy[] = ["copy", "cow"];
-const STRATEGY_CODE: Record<Strategy, number> = { copy: 0, cow: 1 };
+/**
+ * How pmap_fork gives the child the parent's pages: copy (eager copies, as the 2008
+ * kernel with COW off), cow (shared pages, write-protected: DragonFly's), share-pt
+ * (shared page tables, forklab's research strategy after On-demand-fork; docs/core.md).
+ */
+export type Strategy = "copy" | "cow" | "share-pt";
+export const STRATEGIES: readonly Strategy[] = ["copy", "cow", "share-pt"];
+const STRATEGY_CODE: Record<Strategy, number> = { copy: 0, cow: 1, "share-pt": 2 };
 
 /** Why a translation failed: the #PF error code a CPU would push. */
 export interface PageFault { fault: true; err: number }
@@ -35,6 +40,7 @@ export interface CoreOptions {
 /** Statistics the core counts (core_stat indices). */
 export const STATS = {
   cowFaults: 0, cowOptim: 1, pagesCopied: 2, ptsCopied: 3, pmapForks: 4, framesPeak: 5,
+  ptsShared: 6, ptsUnshared: 7, ptsKept: 8,
 } as const;
 export type StatName = keyof typeof STATS;
 
@@ -210,13 +216,24 @@ export class Core {
     this.checkPmap(pm); checkUserPage("va", va); checkInt("prot", prot, 0, 7);
     return this.x.pmap_enter(pm, va | 0, prot);
   }
-  remove(pm: number, sva: number, eva: number): void {
+  /** Unmaps [sva, eva); 0, or -ENOMEM (nothing unmapped) when a shared page table could not be copied (share-pt). */
+  remove(pm: number, sva: number, eva: number): number {
     this.checkPmap(pm); checkRange(sva, eva);
-    this.x.pmap_remove(pm, sva | 0, eva | 0);
+    return this.x.pmap_remove(pm, sva | 0, eva | 0);
   }
-  protect(pm: number, sva: number, eva: number, prot: number): void {
+  /** pmap_protect with VM_PROT bits; 0, or -ENOMEM (nothing changed) as remove. */
+  protect(pm: number, sva: number, eva: number, prot: number): number {
     this.checkPmap(pm); checkRange(sva, eva); checkInt("prot", prot, 0, 7);
-    this.x.pmap_protect(pm, sva | 0, eva | 0, prot);
+    return this.x.pmap_protect(pm, sva | 0, eva | 0, prot);
+  }
+  /**
+   * share-pt: makes pm's own every page table it shares that [sva, eva) touches (with
+   * keepWhole, not those the range covers whole, which remove just lets go). 0, or -ENOMEM
+   * (the tables done so far stay pm's own; nobody can tell). Nothing to do under copy and cow.
+   */
+  unshare(pm: number, sva: number, eva: number, keepWhole: boolean): number {
+    this.checkPmap(pm); checkRange(sva, eva);
+    return this.x.pmap_unshare(pm, sva | 0, eva | 0, keepWhole ? 1 : 0);
   }
   /** Walks the tables as the MMU does for an access (PGEX_W 2 | PGEX_U 4), setting PG_A/PG_M. */
   translate(pm: number, va: number, access: number): Translation {
@@ -255,10 +272,10 @@ export class Core {
     });
     return this.x.pmap_fork_skip(pm, STRATEGY_CODE[strategy], this.iobuf | 0, skip.length);
   }
-  /** PROT_NONE on [sva, eva): the pages stay, hidden from user accesses until protect() gives them a protection. */
-  protectNone(pm: number, sva: number, eva: number): void {
+  /** PROT_NONE on [sva, eva): the pages stay, hidden from user accesses until protect() gives them a protection. 0, or -ENOMEM as protect. */
+  protectNone(pm: number, sva: number, eva: number): number {
     this.checkPmap(pm); checkRange(sva, eva);
-    this.x.pmap_protect_none(pm, sva | 0, eva | 0);
+    return this.x.pmap_protect_none(pm, sva | 0, eva | 0);
   }
   /** Maps the existing frame pa at va (taking a reference): a shared page; 0 or -ENOMEM. */
   enterFrame(pm: number, va: number, pa: number, prot: number): number {

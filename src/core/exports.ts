@@ -49,6 +49,7 @@ export interface CoreExports {
   pmap_next(pm: number, va: number): number;
   pmap_resident(pm: number): number;
   pmap_ptcount(pm: number): number;
+  pmap_unshare(pm: number, sva: number, eva: number, keepWhole: number): number;
   copyin(pm: number, uva: number, dst: number, len: number): number;
   copyout(pm: number, src: number, uva: number, len: number): number;
   copyin_word(pm: number, uva: number): number;

@@ -464,10 +464,15 @@ export class Forklab {
   mappings(pid: number): Mapping[] {
     const p = this.findProc(pid), core = this.kernel.core;
     if (!p.p_vmspace) return [];
-    return core.mappings(p.p_vmspace.vm_pmap).map(({ va, pte }) => ({
-      va, pte, pa: (pte & ~0xFFF) >>> 0, writable: (pte & PG_RW) !== 0 && (pte & PG_U) !== 0,
-      cow: (pte & PG_COW) !== 0, refcount: core.frameRefcount((pte & ~0xFFF) >>> 0),
-    }));
+    const pm = p.p_vmspace.vm_pmap;
+    return core.mappings(pm).map(({ va, pte }) => {
+      // A PDE without PG_RW maps a page table shared by share-pt: a write copies it first.
+      const shared = (core.pde(pm, va) & PG_RW) === 0;
+      return {
+        va, pte, pa: (pte & ~0xFFF) >>> 0, writable: (pte & PG_RW) !== 0 && (pte & PG_U) !== 0 && !shared,
+        cow: (pte & PG_COW) !== 0 || ((pte & PG_RW) !== 0 && shared), refcount: core.frameRefcount((pte & ~0xFFF) >>> 0),
+      };
+    });
   }
 
   /** The entries of a process's map (vm_map): ranges, protections, inheritance, sharing. */

@@ -14,6 +14,7 @@ import { KernelPanic } from "./panic.js";
 import { LSRUN, LSSLEEP, SIDL, SZOMB } from "./param.js";
 
 const PG_V = 0x001;
+const PG_RW = 0x002;
 const PG_FRAME = 0xFFFFF000;
 /** The self-map's PDE bits (PG_V | PG_RW | PG_A | PG_M), docs/core.md. */
 const KERN_BITS = 0x063;
@@ -66,7 +67,8 @@ export function sealCore(core: Core): void {
  * The core's own invariants, from its tables alone: every frame's reference count equals
  * the references to it, the free stack holds exactly the free frames once each, free plus
  * used frames is the total, every address space's directory carries the self-map and the
- * kernel's PDEs, its resident and page-table counts are what its tables hold, the kernel's
+ * kernel's PDEs, its resident and page-table counts are what its tables hold, a page table
+ * several directories share (share-pt) is read-only in every one of them, the kernel's
  * page tables map exactly the live threads' stacks (guard pages unmapped), and the memory
  * outside the simulated region that nothing may change after init is unchanged.
  */
@@ -132,6 +134,8 @@ export function auditCore(core: Core): CoreAudit {
   // Address spaces: directory, page tables (each counted once however many PDEs share it), pages.
   const pmaps = new Set<number>();
   const ptPages = new Map<number, number>();
+  // Of each user page table: the directories pointing at it, and one that may write through it.
+  const ptHolds = new Map<number, { n: number; writer: string | null }>();
   for (let pm = 1; pm <= t.pmapSlots; pm++) {
     if (x.pmap_valid(pm) !== 1) continue;
     pmaps.add(pm);
@@ -148,6 +152,10 @@ export function auditCore(core: Core): CoreAudit {
       pts++;
       const pt = (pde & PG_FRAME) >>> 0;
       ref(pt, `pmap ${pm}'s PDE ${i}`);
+      const holds = ptHolds.get(pt) ?? { n: 0, writer: null };
+      holds.n++;
+      if ((pde & PG_RW) !== 0) holds.writer = `pmap ${pm}'s PDE ${i}`;
+      ptHolds.set(pt, holds);
       let n = ptPages.get(pt);
       if (n === undefined) {
         n = 0;
@@ -163,6 +171,10 @@ export function auditCore(core: Core): CoreAudit {
     }
     if (x.pmap_resident(pm) !== resident) broken("resident count", `pmap ${pm}`, `says ${x.pmap_resident(pm)}, its page tables map ${resident}`);
     if (x.pmap_ptcount(pm) !== pts) broken("page-table count", `pmap ${pm}`, `says ${x.pmap_ptcount(pm)}, its directory has ${pts}`);
+  }
+  // share-pt: a table several directories hold is written through by none of them.
+  for (const [pt, h] of ptHolds) {
+    if (h.n > 1 && h.writer) broken("shared page table", `page table ${hex(pt)}`, `held by ${h.n} directories, but ${h.writer} has PG_RW`);
   }
 
   // The free stack and every reference count.

@@ -1,6 +1,6 @@
 // The kernel's tunables: what a Kernel is created with, checked, with DragonFly's
 // defaults (subr_param.c 1.7: hz 100, maxproc from physical memory).
-import type { Strategy } from "../core/core.js";
+import { STRATEGIES, type Strategy } from "../core/core.js";
 
 export interface KernelOptions {
   /** Simulated physical memory in bytes (default 64 MiB). */
@@ -72,7 +72,7 @@ export function resolveTunables(o: KernelOptions): Tunables {
   const hz = int("hz", o.hz, 100, 1, 10000);
   const cpuHz = int("cpuHz", o.cpuHz, 1_000_000_000, hz, 1e12);
   const strategy = o.strategy === undefined ? "cow" : o.strategy;
-  if (strategy !== "cow" && strategy !== "copy") throw new RangeError(`strategy must be "cow" or "copy", got ${JSON.stringify(strategy)}`);
+  if (!STRATEGIES.includes(strategy)) throw new RangeError(`strategy must be ${STRATEGIES.map((s) => `"${s}"`).join(", ")}, got ${JSON.stringify(strategy)}`);
   return {
     physBytes,
     hz,

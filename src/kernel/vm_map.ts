@@ -245,8 +245,9 @@ export function vm_fault(k: Kernel, p: Proc, va: number, write: boolean): FaultR
   const pte = core.pte(pm, page);
   if ((pte & PG_V) === 0) return vm_fault_page(k, p, e, page);
   if ((pte & PG_U) === 0) return "bus";
-  if (write && (pte & PG_RW) === 0) {
-    if ((pte & PG_COW) === 0) return "bus";
+  // A write goes through the PDE too: without PG_RW it maps a table shared by share-pt.
+  if (write && ((pte & PG_RW) === 0 || (core.pde(pm, page) & PG_RW) === 0)) {
+    if ((pte & (PG_RW | PG_COW)) === 0) return "bus";
     const r = core.fault(pm, va, 3);
     return r === 0 ? "resolved" : r === -12 ? "nomem" : "bus";
   }
@@ -289,8 +290,8 @@ function vm_fault_page(k: Kernel, p: Proc, e: VmMapEntry, page: number): FaultRe
 
 /** pmap_protect with VM_PROT bits: none hides the pages (their contents stay). */
 export function setProt(k: Kernel, pm: number, start: number, end: number, prot: number): void {
-  if (prot === VM_PROT_NONE) k.core.protectNone(pm, start, end);
-  else k.core.protect(pm, start, end, prot | VM_PROT_READ);
+  const r = prot === VM_PROT_NONE ? k.core.protectNone(pm, start, end) : k.core.protect(pm, start, end, prot | VM_PROT_READ);
+  if (r !== 0) throw new KernelPanic(`pmap_protect: ${r} (a shared page table left to copy: vm_unshare first)`);
 }
 
 /**
@@ -357,7 +358,8 @@ export function vm_map_delete(k: Kernel, vm: { vm_map: VmMap; vm_pmap: number },
   const map = vm.vm_map;
   const gone = map.clipped(start, end);
   if (gone.length === 0) return;
-  k.core.remove(vm.vm_pmap, start, end);
+  const r = k.core.remove(vm.vm_pmap, start, end);
+  if (r !== 0) throw new KernelPanic(`pmap_remove: ${r} (a shared page table left to copy: vm_unshare first)`);
   map.entries = map.entries.filter((e) => !gone.includes(e));
   for (const e of gone) if (e.object) vm_object_deallocate(k, e.object);
   k.wakeupMemory();
@@ -395,6 +397,9 @@ export function vm_map_stack(map: VmMap, addrbos = USRSTACK - MAXSSIZ, max_ssize
  */
 export function vm_map_entry_make_shared(k: Kernel, pm: number, e: VmMapEntry): boolean {
   const core = k.core, obj = new VmObject(null);
+  // Under share-pt a page of a table shared with another address space is not this one's
+  // to give the object: the table is copied first, which marks such pages PG_COW.
+  if (core.unshare(pm, e.start, e.end, false) !== 0) return false;
   for (let va = core.x.pmap_next(pm, e.start | 0); va !== -1 && (va >>> 0) < e.end; va = core.x.pmap_next(pm, ((va >>> 0) + PAGE_SIZE) | 0)) {
     const page = va >>> 0;
     let pte = core.pte(pm, page);

@@ -13,6 +13,7 @@ import {
 import { FREAD, FWRITE, DTYPE_VNODE } from "./file.js";
 import { fgetfile } from "./filedesc.js";
 import { VREG, VCHR } from "./vfs.js";
+import { tsleep } from "./synch.js";
 
 // sys/mman.h 1.8
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -21,6 +22,20 @@ export const MAP_STACK = 0x0400, MAP_ANON = 0x1000;
 const MADV_INVAL = 10;
 
 const dataLimit = (lp: Lwp): number => lp.lwp_proc.p_limit!.pl_rlimit[RLIMIT_DATA].rlim_cur;
+
+/**
+ * share-pt: before [start, end)'s pages are unmapped (keepWhole: a table the range covers
+ * whole is just let go) or reprotected, the page tables lp's address space shares there
+ * become its own, waiting for memory as pmap_allocpte would (vm_wait). The change that
+ * follows at once, with no sleep between, then cannot fail. Under copy and cow no table
+ * is shared.
+ */
+function* vm_unshare(k: Kernel, lp: Lwp, start: number, end: number, keepWhole: boolean): KGen<void> {
+  if (k.tun.strategy !== "share-pt") return;
+  while (k.core.unshare(lp.lwp_proc.p_vmspace!.vm_pmap, start, end, keepWhole) !== 0) {
+    yield* tsleep(k, lp, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+  }
+}
 
 /**
  * break(nsize): the data segment's end moves to round_page(nsize). Growing maps zero-fill
@@ -40,6 +55,7 @@ export function* sys_obreak(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): K
     vm.vm_map.insert(new VmMapEntry(old, nw, VM_PROT_ALL, VM_PROT_ALL, VM_INHERIT_COPY, "heap"));
     vm.vm_dsize += (nw - old) / PAGE_SIZE;
   } else if (nw < old) {
+    yield* vm_unshare(k, lp, nw, old, true);
     vm_map_delete(k, vm, nw, old);
     vm.vm_dsize -= (old - nw) / PAGE_SIZE;
   }
@@ -91,7 +107,10 @@ export function* sys_mmap(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen
     if ((flags & MAP_SHARED) === 0 || (fp.f_flag & FWRITE)) maxprot |= VM_PROT_WRITE;
     else if (prot & VM_PROT_WRITE) return EACCES;
   }
-  if (flags & MAP_FIXED) vm_map_delete(k, vm, addr, addr + size);
+  if (flags & MAP_FIXED) {
+    yield* vm_unshare(k, lp, addr, addr + size, true);
+    vm_map_delete(k, vm, addr, addr + size);
+  }
   if (flags & MAP_STACK) {
     // vm_map_stack at the hint itself: the top min(size, SGROWSIZ) mapped, the rest a
     // reserve the stack grows down into on faults.
@@ -136,6 +155,7 @@ export function* sys_munmap(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): K
   const r = userRange(addr, len);
   if (!r) return EINVAL;
   if (!vm.vm_map.covered(r[0], r[1])) return EINVAL;
+  yield* vm_unshare(k, lp, r[0], r[1], true);
   vm_map_delete(k, vm, r[0], r[1]);
   return 0;
 }
@@ -154,6 +174,7 @@ export function* sys_mprotect(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg):
   for (const e of vm.vm_map.entries) {
     if (e.end > start && e.start < end && (prot & ~e.max_protection) !== 0) return EACCES;
   }
+  yield* vm_unshare(k, lp, start, end, false);
   for (const e of vm.vm_map.clipped(start, end)) {
     e.protection = prot;
     setProt(k, vm.vm_pmap, e.start, e.end, prot);

@@ -256,6 +256,7 @@ function step(c: Both, w: World, r: Rng, label: string): void {
     if (r.chance(0.5)) {
       const v = r.next();
       same(c, say(`writeWord(${p}, 0x${va.toString(16)})`), (k) => k.writeWord(p, va, v));
+      same(c, say(`readWord(${p}, 0x${va.toString(16)})`), (k) => k.readWord(p, va)); // reads it back
     } else {
       same(c, say(`readWord(${p}, 0x${va.toString(16)})`), (k) => k.readWord(p, va));
     }
@@ -425,7 +426,7 @@ describe("the Wasm core and the portable core agree", () => {
     for (const key of [
       "fork positive", "fork -12", "enter 0", "enter -12", "enter object", "translate ok", "translate fault", "fault 0", "fault -14",
       "copyout 0", "copyout -14", "copyin bytes", "copyin null", "writeWord 0", "writeWord -14", "readWord positive",
-      "readWord null", "protect undefined", "remove undefined", "thread_alloc positive", "cpu_fork undefined",
+      "readWord null", "protect 0", "remove 0", "thread_alloc positive", "cpu_fork undefined",
       "cpu_prepare_lwp 0", "cpu_prepare_lwp -14", "cpu_switchin positive", "lwp_insert 0", "lwp_insert positive",
       "lwp_remove 0", "lwp_remove -22", "lwp_lookup positive", "lwp_lookup 0",
     ]) expect(seen.get(key) ?? 0, key).toBeGreaterThan(0);

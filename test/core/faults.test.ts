@@ -125,7 +125,8 @@ describe.each(backends)("fault injection (%s)", (_name, make) => {
     const c = await make();
     const pm = populated(c);
     const n = allocations(c, () => c.pmapDestroy(c.fork(pm, strategy)));
-    expect(n).toBe(strategy === "copy" ? 1 + 2 + 5 : 1 + 2);  // directory, 2 page tables, (copy) 5 pages
+    // directory, 2 page tables (share-pt shares them), (copy) 5 pages
+    expect(n).toBe(strategy === "copy" ? 1 + 2 + 5 : strategy === "cow" ? 1 + 2 : 1);
     for (let i = 1; i <= n; i++) {
       const free = c.framesFree(), slots = c.tables().pmapSlots;
       c.failFrameAfter(i);
@@ -152,6 +153,66 @@ describe.each(backends)("fault injection (%s)", (_name, make) => {
       expect(c.framesFree()).toBe(free);
       auditCore(c);
     }
+  });
+
+  it("share-pt: a write fault, copyout, enter, remove or protect that cannot copy a shared page table changes nothing anyone sees", async () => {
+    const c = await make();
+    const free0 = c.framesFree();
+    const pm = populated(c);
+    const child = c.fork(pm, "share-pt");
+    const pt = c.pde(pm, 0x1000) & ~0xFFF;
+    const seen = (p: number) => [0x1000, 0x2000, 0x3000, 0x400000, 0x401000].map((va) => Array.from(c.copyin(p, va, 4) ?? []));
+    const before = { pm: seen(pm), child: seen(child), pde: c.pde(child, 0x1000), pte: c.pte(child, 0x1000), res: c.resident(child) };
+    expect(before.pde & 2).toBe(0);              // read-only PDE: the table is shared
+    expect(c.frameRefcount(pt)).toBe(2);
+    const unchanged = () => {
+      expect(c.pde(child, 0x1000)).toBe(before.pde);
+      expect(c.pte(child, 0x1000)).toBe(before.pte);
+      expect(c.resident(child)).toBe(before.res);
+      expect(c.frameRefcount(pt)).toBe(2);
+      expect(seen(pm)).toEqual(before.pm);
+      expect(seen(child)).toEqual(before.child);
+      auditCore(c);
+    };
+    const attempts: [string, () => number, number][] = [
+      ["fault", () => c.fault(child, 0x1000, 7), ENOMEM],
+      ["copyout", () => c.copyout(child, 0x1000, Uint8Array.of(9)), -14],
+      ["enter", () => c.enter(child, 0x5000, 3), ENOMEM],
+      ["enterFrame", () => c.enterFrame(child, 0x6000, (c.pte(pm, 0x2000) & ~0xFFF) >>> 0, 1), ENOMEM],
+      ["remove", () => c.remove(child, 0x1000, 0x2000), ENOMEM],
+      ["protect", () => c.protect(child, 0x1000, 0x3000, 1), ENOMEM],
+      ["protectNone", () => c.protectNone(child, 0x2000, 0x3000), ENOMEM],
+      ["unshare", () => c.unshare(child, 0, 0x800000, false), ENOMEM],
+    ];
+    for (const [what, op, err] of attempts) {
+      c.failFrameAfter(1);
+      expect(op(), what).toBe(err);
+      c.failFrameAfter(0);
+      unchanged();
+    }
+    // The table copied but not the page: the copy stays (the child's own table, the same
+    // bytes, the page still copy-on-write), and the retry needs only the page.
+    c.failFrameAfter(2);
+    expect(c.fault(child, 0x1000, 7)).toBe(ENOMEM);
+    expect(c.pde(child, 0x1000) & 2).toBe(2);
+    expect(c.frameRefcount(pt)).toBe(1);
+    expect(seen(child)).toEqual(before.child);
+    auditCore(c);
+    expect(c.fault(child, 0x1000, 7)).toBe(0);
+    expect(c.copyout(child, 0x1000, Uint8Array.of(9))).toBe(0);
+    expect(c.copyin(pm, 0x1000, 1)).toEqual(Uint8Array.of(1));
+    // A remove that covers a shared table whole needs no frame: the hold just goes.
+    expect(c.pde(child, 0x400000) & 2).toBe(0);
+    c.failFrameAfter(1);
+    expect(c.remove(child, 0x400000, 0x800000)).toBe(0);
+    c.failFrameAfter(0);
+    expect(c.pde(child, 0x400000)).toBe(0);
+    expect(c.copyin(pm, 0x400000, 1)).toEqual(Uint8Array.of(0));
+    auditCore(c);
+    c.pmapDestroy(child);
+    c.pmapDestroy(pm);
+    expect(c.framesFree()).toBe(free0);
+    auditCore(c);
   });
 
   it("a copy-on-write fault or copyout that finds no frame changes nothing", async () => {

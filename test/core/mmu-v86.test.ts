@@ -302,4 +302,48 @@ describe("v86's MMU and forklab's walk", () => {
     // and protection (1 never: a present page is readable by the supervisor; 3, 5, 7).
     expect([...errs].sort()).toEqual([0, 2, 3, 4, 5, 6, 7]);
   });
+  it("share-pt: a page table shared by several directories walks alike, and its read-only PDE makes every write fault on v86 too, whatever the PTE says", () => {
+    expect(errWordIndex, "the error-code word was found").toBeGreaterThanOrEqual(0);
+    const core = Core.create({ physBytes: PHYS_BYTES, maxThreads: 32 });
+    const a = core.pmapCreate();
+    for (let i = 0; i < 48; i++) expect(core.enter(a, 0x08048000 + i * PAGE, i % 4 === 0 ? 1 : 3)).toBe(0);
+    for (const va of [0x40000000, 0x40001000, MAX_USER - PAGE]) expect(core.enter(a, va, 3)).toBe(0);
+    expect(core.copyout(a, 0x08049000, new Uint8Array(2 * PAGE).fill(7))).toBe(0);
+    const b = core.fork(a, "share-pt");
+    const c = core.fork(b, "share-pt");                   // three directories, one table each span
+    const w = 0x08049000;                                 // PG_RW in the PTE, the PDE read-only
+    expect(core.pte(a, w) & 2).toBe(2);
+    for (const pm of [a, b, c]) expect(core.pde(pm, w) & 2).toBe(0);
+    expect(core.frameRefcount(core.pde(a, w) & ~0xFFF)).toBe(3);
+    load(core, a);
+    for (const pm of [a, b, c]) {
+      useCr3(core, pm);
+      // The real MMU: a user write is a protection fault (P|W|U), so is a supervisor one
+      // (CR0.WP); reads reach the shared frame.
+      expect(v86Access(w, PGEX_U | PGEX_W)).toEqual({ fault: true, err: PGEX_P | PGEX_W | PGEX_U, cr2: w });
+      expect(v86Access(w, PGEX_W)).toEqual({ fault: true, err: PGEX_P | PGEX_W, cr2: w });
+      expect(v86Access(w + 5, PGEX_U)).toEqual({ fault: false, pa: (core.pte(a, w) & ~0xFFF) + 5 });
+    }
+    load(core, a); // the accesses above left A bits in v86's copy only
+    let seed = 100, walks = 0;
+    for (const [name, pm] of Object.entries({ a, b, c })) walks += compareWalks(core, pm, seed++, `share-pt ${name}`).walks;
+    // b writes: its own copy of the table (copy-on-write entries), then of the page; a and c
+    // still share the old table and still fault. Then c leaves, and a's write keeps the
+    // table (the last holder) and writes in place.
+    expect(core.fault(b, w, PGEX_P | PGEX_W | PGEX_U)).toBe(0);
+    expect(core.pde(b, w) & 2).toBe(2);
+    expect(core.frameRefcount(core.pde(a, w) & ~0xFFF)).toBe(2);
+    core.pmapDestroy(c);
+    expect(core.fault(a, 0x40000000, PGEX_P | PGEX_W | PGEX_U)).toBe(0);
+    expect(core.pde(a, 0x40000000) & 2).toBe(2);
+    load(core, a);
+    useCr3(core, b);
+    expect(v86Access(w, PGEX_U | PGEX_W).fault).toBe(false);
+    expect(v86Access(w + PAGE, PGEX_U | PGEX_W)).toEqual({ fault: true, err: PGEX_P | PGEX_W | PGEX_U, cr2: w + PAGE }); // PG_COW now
+    useCr3(core, a);
+    expect(v86Access(w, PGEX_U | PGEX_W)).toEqual({ fault: true, err: PGEX_P | PGEX_W | PGEX_U, cr2: w }); // shared with nobody, but PG_COW
+    load(core, a);
+    for (const [name, pm] of Object.entries({ a, b })) walks += compareWalks(core, pm, seed++, `share-pt ${name} (after the writes)`).walks;
+    expect(walks).toBeGreaterThan(1000);
+  });
 });

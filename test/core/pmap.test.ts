@@ -266,12 +266,13 @@ describe("fork", () => {
     for (const p of [child2, child, pm]) core.pmapDestroy(p);
   });
 
-  it("a strategy other than copy or cow is EINVAL (the face rejects it by name)", () => {
+  it("a strategy other than copy, cow or share-pt is EINVAL (the face rejects it by name)", () => {
     const pm = core.pmapCreate();
     const free = core.framesFree();
-    expect(core.x.pmap_fork(pm, 2)).toBe(EINVAL);
+    expect(core.x.pmap_fork(pm, 3)).toBe(EINVAL);
     expect(core.x.pmap_fork(pm, -1)).toBe(EINVAL);
-    expect(() => core.fork(pm, "share-pt" as Strategy)).toThrow(CoreError);
+    expect(core.x.pmap_fork_skip(pm, 3, 0, 0)).toBe(EINVAL);
+    expect(() => core.fork(pm, "share" as Strategy)).toThrow(CoreError);
     expect(core.framesFree()).toBe(free);
     core.pmapDestroy(pm);
   });

@@ -21,7 +21,7 @@ const ERR: Record<string, number[]> = {
   frame_ref: [EINVAL], frame_unref: [EINVAL], frame_refcount: [EINVAL],
   pmap_destroy: [EINVAL], pmap_valid: [0], pmap_cr3: [EINVAL], pmap_enter: [EINVAL], pmap_remove: [EINVAL],
   pmap_protect: [EINVAL], pmap_translate: [EINVAL], pmap_fault: [EINVAL, EFAULT], pmap_fork: [EINVAL],
-  pmap_fork_skip: [EINVAL], pmap_protect_none: [EINVAL], pmap_enter_frame: [EINVAL],
+  pmap_fork_skip: [EINVAL], pmap_protect_none: [EINVAL], pmap_enter_frame: [EINVAL], pmap_unshare: [EINVAL],
   thread_set_tls: [EINVAL], thread_tls: [0], thread_tls_set: [0], core_table: [EINVAL], frame_fail_after: [EINVAL],
   pmap_pte: [0], pmap_pde: [0], pmap_next: [-1], pmap_resident: [EINVAL], pmap_ptcount: [EINVAL],
   copyin: [EINVAL, EFAULT], copyout: [EINVAL, EFAULT], copyin_word: [0], copyout_word: [EINVAL, EFAULT],
@@ -105,7 +105,7 @@ function bad(name: string, p: string, c: Ctx): number[] {
     case "eva": return [0x1001, -4096, -0x40000000];
     case "prot": return [8, -1, 0x7FFFFFFF];
     case "err": return name === "pmap_fault" ? [0, 1, 2, 4] : [];
-    case "strategy": return [-1, 2, 3, 0x7FFFFFFF];
+    case "strategy": return [-1, 3, 4, 0x7FFFFFFF];
     case "uva": return [-4096, -1, 0xBFC0 << 16];
     case "lin": case "dst": case "src": return [-1, c.memEnd - 2, 0x7FFFFFF0];
     case "len": return [-1, -0x80000000, 0x7FFFFFFF];

@@ -104,11 +104,15 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
       fl.syscall(pid, "umask", [0o22]); // its stack page its own (syscall() writes arguments there)
       return { pid };
     };
+    // Under share-pt the arg push first needs its own copy of the page table (allocation
+    // 4), then the page (5): either failure is the lost error.
+    const argPush = strategy === "share-pt" ? [4, 5] : [4];
+    const tid = argPush[argPush.length - 1] + 1;
     const outcomes: string[] = [];
     const n = sweep(strategy, setup, (fl, c) => fl.syscall(c.pid, "lwp_create", [0x40000000]), (fl, c, r, before, i) => {
       const errno = r.done ? r.errno : "slept";
       outcomes.push(errno);
-      if (i === 4) {
+      if (argPush.includes(i)) {
         // The arg push failed; rev 1.76 loses that error: the LWP exists, its argument not
         // pushed and its esp where cpu_prepare_lwp stopped.
         expect(errno).toBe("");
@@ -116,7 +120,7 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
         const esp = fl.trapframe({ pid: c.pid, tid: lwp.tid }).esp;
         expect(esp).toBe(0x40001F00 - 4);              // where cpu_prepare_lwp stopped
         expect(fl.readWord(c.pid, esp)).toBe(0xABABABAB); // what bare() wrote, not the arg
-      } else if (i === 5) {
+      } else if (i === tid) {
         // The tid's copyout finds no frame for page 0's copy: the kernel's copyout faults the
         // page in through the map and tries again (as trap_pfault's vm_fault would), and the
         // injected failure was a single one, so the copy is made and lwp_create succeeds.
@@ -124,7 +128,7 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
         expect(fl.proc(c.pid).nthreads).toBe(2);
       }
     });
-    expect(n).toBe(strategy === "cow" ? 5 : 3);
+    expect(n).toBe(strategy === "copy" ? 3 : tid);
     expect(outcomes.slice(0, 3)).toEqual(["EAGAIN", "EAGAIN", "EAGAIN"]);
   });
 
@@ -179,6 +183,33 @@ describe.each(STRATEGIES)("frame exhaustion (%s)", (strategy) => {
       expect(fl.result(c.parent)).toMatchObject({ done: true, error: 0, rv: [c.child, 0] });
     });
     expect(outcomes.has("ENOMEM")).toBe(true);
+  });
+
+  it("munmap and mprotect of part of the memory a fork shares: share-pt's table copy waits for memory (vmwait), then the call is made; the child's bytes stay", () => {
+    const setup = (fl: Forklab): { pid: number; child: number; va: number } => {
+      const pid = fl.spawn().pid;
+      const va = fl.userAlloc(pid, 3 * 4096);
+      fl.writeUser(pid, va, new Uint8Array(3 * 4096).fill(0xAB));
+      expect(syscallErrno(fl, pid, "fork")).toBe("");
+      fl.syscall(pid, "umask", [0o22]); // its stack page its own (syscall() writes arguments there)
+      return { pid, child: fl.procs().find((p) => p.ppid === pid)!.pid, va };
+    };
+    const calls: [string, (c: { va: number }) => number[]][] = [
+      ["munmap", (c) => [c.va + 4096, 4096]], ["mprotect", (c) => [c.va, 4096, 1]],
+    ];
+    for (const [call, args] of calls) {
+      const n = sweep(strategy, setup, (fl, c) => fl.syscall(c.pid, call, args(c)), (fl, c, r) => {
+        expect(r.done, `${call} waits`).toBe(false);
+        expect(!r.done && r.wmesg).toBe("vmwait");
+        fl.run({ seconds: 2 }); // the wait ends after hz ticks at the latest
+        expect(fl.result(c.pid)).toMatchObject({ done: true, error: 0 });
+        expect(fl.readUser(c.child, c.va, 3 * 4096)).toEqual(new Uint8Array(3 * 4096).fill(0xAB));
+        expect(fl.mappings(c.pid).some((m) => m.va === c.va + 4096)).toBe(call === "mprotect");
+        if (call === "mprotect") expect(fl.mappings(c.pid).find((m) => m.va === c.va)).toMatchObject({ writable: false, cow: false });
+      });
+      // Only a shared page table needs a frame here: its copy.
+      expect(n, call).toBe(strategy === "share-pt" ? 1 : 0);
+    }
   });
 
   it("copy-on-write faults and stack growth wait for memory and then go on: the same memory in the end", () => {

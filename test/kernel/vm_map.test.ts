@@ -1,10 +1,11 @@
 // The process's memory map (vm_map.ts, vm_mmap.ts): break, mmap, munmap, mprotect,
-// minherit, and vmspace_fork's per-entry rules under both fork strategies, observed as the
+// minherit, and vmspace_fork's per-entry rules under every fork strategy, observed as the
 // bytes each process reads after writes in parent and child (reference userland §7,
 // fork §4.4).
 import { describe, it, expect } from "vitest";
 import { newLab, sys, ok, forkChild, ustr, program, exitCode } from "./helpers.js";
 import type { Forklab } from "../../src/index.js";
+import { STRATEGIES } from "../../src/core/core.js";
 
 const PAGE = 4096;
 const PROT_READ = 1, PROT_WRITE = 2, PROT_RW = 3;
@@ -19,7 +20,7 @@ function mmap(fl: Forklab, pid: number, len: number, prot: number, flags: number
 const enc = (s: string) => new TextEncoder().encode(s);
 const text = (fl: Forklab, pid: number, va: number, n: number) => new TextDecoder().decode(fl.readUser(pid, va, n));
 
-describe.each(["copy", "cow"] as const)("vmspace_fork's entry rules, %s strategy", (strategy) => {
+describe.each(STRATEGIES)("vmspace_fork's entry rules, %s strategy", (strategy) => {
   it("MAP_PRIVATE (VM_INHERIT_COPY): the child starts with the parent's bytes; later writes stay in each process", () => {
     const fl = newLab({ strategy });
     const p = fl.spawn();

@@ -1,5 +1,5 @@
-// Every bundled program run end to end in the emulator, under both fork strategies
-// ("cow" and "copy"), to the outcome docs/programs.md promises.
+// Every bundled program run end to end in the emulator, under every fork strategy
+// ("cow", "copy" and "share-pt"), to the outcome docs/programs.md promises.
 //
 // How an exit status is read: each program is started with Forklab.spawn, which makes
 // it a child of init. exit1 emits an "exit" event carrying the wait status it leaves in
@@ -13,7 +13,7 @@ import { bundledProgram, installBundled } from "../../src/user/programs.js";
 import { RFPROC, RFMEM, RFCFDG, RFPGLOCK, SIGKILL } from "../../src/kernel/param.js";
 import { EAGAIN, EBADF } from "../../src/kernel/errno.js";
 
-const STRATEGIES = ["cow", "copy"] as const;
+const STRATEGIES = ["cow", "copy", "share-pt"] as const;
 const UID = 1000;
 
 /** A machine with the bundled programs in /bin and a record of chosen events. */
@@ -222,7 +222,7 @@ describe.each(STRATEGIES)("strategy %s", (strategy) => {
   });
 
   for (const pages of [16, 64]) {
-    it(`cow-touch ${pages}: ${strategy === "cow" ? "one copy-on-write fault per page the child writes" : "no faults: the fork copied every page"}`, () => {
+    it(`cow-touch ${pages}: ${strategy !== "copy" ? "one copy-on-write fault per page the child writes" : "no faults: the fork copied every page"}`, () => {
       const lab = new Lab({ strategy }, ["fork", "fault"]);
       const pid = lab.spawn("cow-touch", pages === 16 ? [] : [String(pages)]);
       expect(lab.waitExit(pid)).toBe(0);
@@ -230,7 +230,7 @@ describe.each(STRATEGIES)("strategy %s", (strategy) => {
       expect(lab.exits.get(child)).toBe(0);
       const bss = bundledProgram("cow-touch").segments.find((s) => s.prot & 2)!;
       const inBss = lab.of("fault").filter((e) => e.pid === child && e.va >= bss.vaddr && e.va < bss.vaddr + bss.memsz);
-      if (strategy === "cow") {
+      if (strategy !== "copy") { // share-pt: the first fault copies the page table too
         expect(inBss.length).toBe(pages);
         expect(inBss.every((e) => e.resolved && (e.err & 2) !== 0)).toBe(true); // write faults, all resolved
         expect(new Set(inBss.map((e) => e.va >>> 12)).size).toBe(pages);      // one per page
