@@ -11,25 +11,16 @@
 // Without the source (no network, no deb-src line in apt's sources) the tests are skipped,
 // saying why; in CI (CI=true) that is a failure, as .ci/run fetches it.
 import { describe, it, expect, beforeAll } from "vitest";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { cc } from "../../src/cli/cc.js";
 import { Forklab } from "../../src/kernel/api.js";
 import { parseElf } from "../../src/kernel/imgact_elf.js";
-import { noCompiler, scratchDir, ROOT } from "./helpers.js";
+import { noCompiler, scratchDir, fetchClassic, CLASSIC } from "./helpers.js";
 
-const CACHE = join(ROOT, ".cache", "classic");
-const STRESS = join(CACHE, "stress-1.0.7", "src", "stress.c");
-
-/** Why the source is not there (after one try to fetch it), or null when it is. */
-function fetchSources(): string | null {
-  if (existsSync(STRESS)) return null;
-  const r = spawnSync("sh", [join(ROOT, "scripts", "fetch-classic.sh"), CACHE], { encoding: "utf8", timeout: 120_000 });
-  if (existsSync(STRESS)) return null;
-  return `scripts/fetch-classic.sh could not fetch Debian's stress source: ${(r.stderr || String(r.error ?? "")).trim()}`;
-}
-const missing = noCompiler ?? fetchSources();
+const STRESS = join(CLASSIC, "stress-1.0.7", "src", "stress.c");
+const missing = noCompiler ?? fetchClassic(STRESS);
 const SKIP = missing === null ? "" : ` [skipped: ${missing}]`;
 
 if (missing !== null && process.env.CI) {
