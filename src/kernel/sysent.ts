@@ -31,8 +31,8 @@ import { sys_pipe } from "./pipe.js";
 import { sys_ioctl, sys_select, sys_poll } from "./sys_generic.js";
 import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvise } from "./vm_mmap.js";
 import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
-// Programs from well-known suites (stress --io).
-import { sys_sync } from "./vfs_syscalls.js";
+// Programs from well-known suites (stress --io, --hdd).
+import { sys_sync, sys_unlink } from "./vfs_syscalls.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -68,7 +68,7 @@ export const SYS = {
   getpgid: 207, poll: 209, minherit: 250, issetugid: 253, sched_yield: 331, set_tls_area: 472,
   get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
   // Programs from well-known suites.
-  sync: 36,
+  unlink: 10, sync: 36,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -160,6 +160,7 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["fstat", "int fd, struct stat *sb", sys_fstat],
   ["lstat", "const char *path, struct stat *ub", sys_stat],
   // Programs from well-known suites.
+  ["unlink", "char *path", sys_unlink],
   ["sync", "", sys_sync],
 ];
 

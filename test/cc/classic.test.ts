@@ -1,5 +1,5 @@
 // Classic programs from well-known suites, unmodified, on forklab: Debian's source of
-// `stress` 1.0.7 (Amos Waterland's stress: it forks cpu, io and vm hogs, each arming
+// `stress` 1.0.7 (Amos Waterland's stress: it forks cpu, io, vm and hdd hogs, each arming
 // alarm(timeout), waits for them, and on a failure kills its process group with SIGUSR1).
 // scripts/fetch-classic.sh fetches the source into .cache/classic (git ignores it); this
 // file builds src/stress.c as it comes, with the config.h its configure writes, with
@@ -66,7 +66,11 @@ function buildNative(): string {
   return out;
 }
 
-interface Run { stdout: string; stderr: string; code: number | null; signal: number | null; seconds: number }
+interface Run {
+  stdout: string; stderr: string; code: number | null; signal: number | null; seconds: number;
+  /** forklab: the names left in "/", the working directory (where --hdd makes its files). */
+  files?: string[];
+}
 
 const SIGTERM = 15;
 /** A virtual CPU of 20 MHz: a 2-second run is 40 million instructions, a few host seconds. */
@@ -94,7 +98,7 @@ function runForklab(bytes: Uint8Array, args: string[], opts: { limit?: number; k
   fl.run({ seconds: limit, until: () => status !== null });
   const st = status as number | null;
   return {
-    stdout: out[1], stderr: out[2], seconds: fl.preciseSeconds,
+    stdout: out[1], stderr: out[2], seconds: fl.preciseSeconds, files: [...fl.kernel.vfs.root.v_children!.keys()].sort(),
     code: st === null || (st & 0x7f) !== 0 ? null : (st >> 8) & 0xff,
     signal: st === null ? null : (st & 0x7f) || null,
   };
@@ -108,8 +112,8 @@ function runForklab(bytes: Uint8Array, args: string[], opts: { limit?: number; k
 function runNative(path: string, args: string[], opts: { kill?: { after: number; worker: number; sig: number }; ulimitKB?: number } = {}): Promise<Run> {
   const start = process.hrtime.bigint();
   const child = opts.ulimitKB === undefined
-    ? spawn(path, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] })
-    : spawn("sh", ["-c", `ulimit -v ${opts.ulimitKB} && exec "$0" "$@"`, path, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    ? spawn(path, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], cwd: scratchDir() })
+    : spawn("sh", ["-c", `ulimit -v ${opts.ulimitKB} && exec "$0" "$@"`, path, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], cwd: scratchDir() });
   let stdout = "", stderr = "", sent = false;
   return new Promise((resolve, reject) => {
     child.stdout!.setEncoding("utf8").on("data", (s: string) => {
@@ -281,6 +285,32 @@ describe.skipIf(missing !== null)(`stress 1.0.7, unmodified, on forklab${SKIP}`,
         expect(f.code, args.join(" ")).toBe(1);
         expect(f.stderr, args.join(" ")).toMatch(/^stress: FAIL: \[2\] \(\d+\) /);
       }
+    });
+
+    it("--hdd: the worker seeds its buffer, then loops on mkstemp, unlink(2), write and close, as on Linux", async () => {
+      // Seeding its 1 MiB buffer with rand() takes the worker 3 to 4 virtual seconds at 20 MHz;
+      // then each 2 KiB file is 2047 one-byte writes and a newline.
+      const f = runForklab(bytes, ["-v", "--hdd", "1", "--hdd-bytes", "2K", "--timeout", "6s"]);
+      const n = await runNative(native, ["-v", "--hdd", "1", "--hdd-bytes", "2K", "--timeout", "1s"]);
+      const cycle = (r: Run) => {
+        const o = normalise(r), ls = lines(o.stdout.replace(/stress\.\w{6}/g, "stress.XXXXXX"));
+        return { parent: ls.filter((l) => /^stress: \w+: \[P0\]/.test(l)).join("\n"), worker: ls.filter((l) => l.startsWith("stress: dbug: [P1]")), stderr: o.stderr };
+      };
+      const a = cycle(f), b = cycle(n);
+      expect(a.parent).toBe(b.parent.replace("setting timeout to 1s", "setting timeout to 6s"));
+      expect(a.stderr).toBe(b.stderr);
+      const loop = [
+        "opened ./stress.XXXXXX for writing 2048 bytes", "unlinking ./stress.XXXXXX", "fast writing to ./stress.XXXXXX",
+        "slow writing to ./stress.XXXXXX", "closing ./stress.XXXXXX after 2048 bytes",
+      ].map((l) => `stress: dbug: [P1] ${l}`);
+      for (const w of [a.worker, b.worker]) {
+        expect(w[0]).toBe("stress: dbug: [P1] seeding 1048575 byte buffer with random data");
+        expect(w.length).toBeGreaterThan(1 + loop.length);
+        w.slice(1).forEach((l, i) => expect(l).toBe(loop[i % loop.length]));
+      }
+      expect(f.stdout).toMatch(/successful run completed in 6s\n$/);
+      // Each file was unlinked, but for the one SIGALRM may have caught between mkstemp and unlink.
+      expect(f.files!.filter((x) => x.startsWith("stress.")).length).toBeLessThanOrEqual(1);
     });
 
     it("is deterministic: the same run twice prints the same bytes, pids and reap order included", () => {
