@@ -5,9 +5,6 @@
 #
 #   stress 1.0.7 (Amos Waterland's stress: forks cpu, io, vm and hdd hogs, alarm(2)
 #   timeout, wait(2), kill(-pgrp, SIGUSR1) on failure) -> .cache/classic/stress-1.0.7/
-#   posixtestsuite 1.5.2 (the Open POSIX Test Suite of LTP: conformance tests of kill,
-#   killpg, raise, signal, sigaction, sigsuspend, nanosleep ...)
-#                                                     -> .cache/classic/posixtestsuite/
 #
 #   scripts/fetch-classic.sh [DIR]      (default .cache/classic)
 #
@@ -39,6 +36,5 @@ fetch() {
 
 status=0
 fetch stress stress_1.0.7.orig.tar.gz cdaa56671506133e2ed8e1e318d793c2a21c4a00adc53f31ffdef1ece8ace0b1 stress-1.0.7 || status=1
-fetch posixtestsuite posixtestsuite_1.5.2.orig.tar.gz 15a2185672127cba851d35ec9d538ff6148defdbb75f99c7e9c50aeba0f94757 posixtestsuite || status=1
 [ "$status" -eq 0 ] || exit 1
 echo "fetch-classic: sources in $dir"
