@@ -14,6 +14,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
+import { constants } from "node:os";
 import { cc } from "../../src/cli/cc.js";
 import { Forklab } from "../../src/kernel/api.js";
 import { parseElf } from "../../src/kernel/imgact_elf.js";
@@ -78,10 +79,10 @@ const CPU_HZ = 20_000_000;
 
 /**
  * Runs stress on forklab as `stress ARGS` (uid 1000, in a session of its own as a shell
- * would start it), until it exits or `limit` virtual seconds. `kill` sends a signal to the
- * worker forked n-th (0 first) at a virtual time.
+ * would start it), until it exits or 10 virtual seconds have passed. `kill` sends a signal
+ * to the worker forked n-th (0 first) at a virtual time.
  */
-function runForklab(bytes: Uint8Array, args: string[], opts: { limit?: number; kill?: { at: number; worker: number; sig: number } } = {}): Run {
+function runForklab(bytes: Uint8Array, args: string[], opts: { kill?: { at: number; worker: number; sig: number } } = {}): Run {
   const fl = new Forklab({ cpuHz: CPU_HZ, physBytes: 64 << 20 });
   fl.installFile("/bin/stress", bytes, 0o755);
   const out = { 1: "", 2: "" } as Record<number, string>;
@@ -89,13 +90,12 @@ function runForklab(bytes: Uint8Array, args: string[], opts: { limit?: number; k
   const p = fl.spawn({ path: "/bin/stress", argv: ["stress", ...args], uid: 1000 });
   let status: number | null = null;
   fl.on("exit", (e) => { if (e.pid === p.pid) status = e.status; });
-  const limit = opts.limit ?? 10;
   if (opts.kill) {
     fl.run({ seconds: opts.kill.at, until: () => status !== null });
     const workers = fl.procs().filter((q) => q.ppid === p.pid && q.stat !== "SZOMB").map((q) => q.pid).sort((a, b) => a - b);
     fl.signal(workers[opts.kill.worker], opts.kill.sig);
   }
-  fl.run({ seconds: limit, until: () => status !== null });
+  fl.run({ seconds: 10, until: () => status !== null });
   const st = status as number | null;
   return {
     stdout: out[1], stderr: out[2], seconds: fl.preciseSeconds, files: [...fl.kernel.vfs.root.v_children!.keys()].sort(),
@@ -131,7 +131,7 @@ function runNative(path: string, args: string[], opts: { kill?: { after: number;
     child.on("close", (code, sig) => {
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ stdout, stderr, code, signal: sig === null ? null : (sig === "SIGKILL" ? 9 : -1), seconds });
+      resolve({ stdout, stderr, code, signal: sig === null ? null : constants.signals[sig], seconds });
     });
   });
 }
