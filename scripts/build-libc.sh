@@ -37,7 +37,7 @@ nlb="${NEWLIB_BUILD:-$tmp/nl}"
 # Linux, which newlib's headers would act on; DragonFly's compiler says __DragonFly__.
 # The prefix maps keep build paths out of the objects.
 target_cc="$CC -m32 -march=i386 -nostdinc -isystem $gccinc -I$overlay -U__linux__ -U__linux -Ulinux -U__gnu_linux__ -D__DragonFly__=1 -ffile-prefix-map=$nlb/=. -ffile-prefix-map=$root/=."
-target_cflags="-O2 -g0 -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -DSIGNAL_PROVIDED"
+target_cflags="-O2 -g0 -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -DSIGNAL_PROVIDED -DHAVE_FCNTL -DHAVE_BLKSIZE"
 
 if [ ! -f "$nlb/build/i386-elf/newlib/libm.a" ] || [ ! -d "$nlb/inst/i386-elf/include" ]; then
 echo "build-libc: newlib from $tarball"

@@ -1,5 +1,5 @@
 /* forklab libc: the signal calls that are library code over sigaction(2), kill(2) and
-   sigprocmask(2) (lib/libc/gen/{signal,siginterrupt,sigsetops,raise,killpg}.c). The
+   sigprocmask(2) (lib/libc/gen/{signal,siginterrupt,sigsetops,raise,killpg,pause}.c). The
    kernel delivers a caught signal through the trampoline exec put at 0xBFBFFFD4 and
    returns through sigreturn(2) itself: sigaction needs no library trampoline. */
 #include <errno.h>
@@ -101,4 +101,14 @@ int killpg(pid_t pgid, int sig)
 		return -1;
 	}
 	return kill(-pgid, sig);
+}
+
+/* pause(3): sigsuspend(2) with the mask as it is, so it returns -1 with EINTR after a
+   caught signal's handler, and never otherwise. */
+int pause(void)
+{
+	sigset_t set;
+
+	sigprocmask(SIG_BLOCK, NULL, &set);
+	return sigsuspend(&set);
 }

@@ -140,6 +140,16 @@ export class Vfs {
     return this.enter(nd.dvp, nd.name, VREG, mode);
   }
 
+  /**
+   * Take a name out of its directory (unlink): the vnode lives on while descriptors or
+   * mappings hold it, as an unlinked file does.
+   */
+  remove(dvp: Vnode, name: string): void {
+    if (dvp.v_children === null || !dvp.v_children.delete(name)) {
+      throw new Error(`remove: no ${JSON.stringify(name)} in ${vn_fullpath(dvp)}`);
+    }
+  }
+
   /** Add a new vnode under dvp (the name must be free; namei said so). */
   enter(dvp: Vnode, name: string, type: VType, mode: number): Vnode {
     const children = dvp.v_children;

@@ -15,7 +15,7 @@ import { disassemble, noCompiler, scratchDir, FIXTURES } from "./helpers.js";
 /** Reference §1: the syscall numbers of sys/sys/syscall.h 1.59 for every plain wrapper. */
 const NUMBERS: Record<string, number> = {
   read: 3, write: 4, open: 5, close: 6, wait4: 7, link: 9, unlink: 10, chdir: 12, chmod: 15,
-  getpid: 20, setuid: 23, getuid: 24, geteuid: 25, access: 33, kill: 37, getppid: 39, dup: 41,
+  getpid: 20, setuid: 23, getuid: 24, geteuid: 25, access: 33, sync: 36, kill: 37, getppid: 39, dup: 41,
   getegid: 43, getgid: 47, sigaltstack: 53, ioctl: 54, execve: 59, umask: 60, munmap: 73,
   mprotect: 74, madvise: 75, getpgrp: 81, setpgid: 82, setitimer: 83, getitimer: 86,
   getdtablesize: 89, dup2: 90, fcntl: 92, select: 93, fsync: 95, setpriority: 96, getpriority: 100,

@@ -13,6 +13,20 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CORPUS = join(ROOT, "programs", "c");
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 
+/** Where scripts/fetch-classic.sh puts the classic programs' sources (git ignores it). */
+export const CLASSIC = join(ROOT, ".cache", "classic");
+
+/**
+ * Why a classic program's source (a path under CLASSIC) is not there after one run of
+ * scripts/fetch-classic.sh, or null when it is.
+ */
+export function fetchClassic(path: string): string | null {
+  if (existsSync(path)) return null;
+  const r = spawnSync("sh", [join(ROOT, "scripts", "fetch-classic.sh"), CLASSIC], { encoding: "utf8", timeout: 300_000 });
+  if (existsSync(path)) return null;
+  return `scripts/fetch-classic.sh could not fetch it from Debian's source packages: ${(r.stderr || String(r.error ?? "")).trim()}`;
+}
+
 const compiler = findCompiler();
 /** Why C cannot be compiled here, or null when it can. */
 export const noCompiler: string | null = typeof compiler === "string" ? compiler : null;

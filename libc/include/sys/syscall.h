@@ -20,6 +20,7 @@
 #define SYS_getuid 24
 #define SYS_geteuid 25
 #define SYS_access 33
+#define SYS_sync 36
 #define SYS_kill 37
 #define SYS_getppid 39
 #define SYS_dup 41
