@@ -212,6 +212,61 @@ describe("fork", () => {
     });
   }
 
+  it("share-pt: the child gets the parent's page tables (PDEs read-only in both, the table's frame counted per directory, no PTE or page count touched); a write copies the table by cow's rules first; the last holder keeps it", () => {
+    const pm = core.pmapCreate();
+    const free = core.framesFree();
+    for (const va of [0x1000, 0x2000, 0x40_0000]) core.enter(pm, va, RW);
+    core.enter(pm, 0x3000, R);
+    core.copyout(pm, 0x1000, bytes(100, 1));
+    const pt = frameOf(core.pde(pm, 0x1000));
+    const ptes = [0x1000, 0x2000, 0x3000].map((va) => core.pte(pm, va));
+    const s0 = core.stats();
+    const child = core.fork(pm, "share-pt");
+    const s1 = core.stats();
+    expect([s1.ptsShared - s0.ptsShared, s1.ptsCopied - s0.ptsCopied, s1.pagesCopied - s0.pagesCopied]).toEqual([2, 0, 0]);
+    expect(core.framesFree()).toBe(free - 4 - 2 - 1);      // the parent's 4 pages and 2 tables, the child's directory
+    expect(core.pde(child, 0x1000) >>> 0).toBe(pt | PG_V | PG_U | PG_A);
+    expect(core.pde(pm, 0x1000) & PG_RW).toBe(0);
+    expect(core.frameRefcount(pt)).toBe(2);
+    expect([0x1000, 0x2000, 0x3000].map((va) => core.pte(pm, va))).toEqual(ptes); // PTEs as they were, PG_RW kept
+    expect(core.frameRefcount(frameOf(ptes[0]))).toBe(1);  // a page counts once, for the table
+    expect([core.resident(child), core.ptCount(child)]).toEqual([4, 2]);
+    // Reads never unshare; the MMU refuses a write through the read-only PDE.
+    expect(core.copyin(child, 0x1000, 100)).toEqual(bytes(100, 1));
+    expect(core.translate(child, 0x1000, PGEX_W | PGEX_U)).toEqual({ fault: true, err: PGEX_P | PGEX_W | PGEX_U });
+    expect(core.pde(child, 0x1000) & PG_RW).toBe(0);
+    // A write to a read-only page has nothing to resolve: EFAULT, nothing unshared.
+    expect(core.fault(child, 0x3000, 7)).toBe(EFAULT);
+    expect(core.frameRefcount(pt)).toBe(2);
+    // The child's write: its own table (writable pages PG_COW in both, each page +1), then the page's copy.
+    expect(core.copyout(child, 0x1000, bytes(100, 2))).toBe(0);
+    const cpt = frameOf(core.pde(child, 0x1000));
+    expect(cpt).not.toBe(pt);
+    expect(core.pde(child, 0x1000) & PG_RW).toBe(PG_RW);
+    expect(core.frameRefcount(pt)).toBe(1);
+    expect(core.pte(pm, 0x2000) & (PG_RW | PG_COW)).toBe(PG_COW);
+    expect(core.pte(child, 0x2000) & (PG_RW | PG_COW)).toBe(PG_COW);
+    expect(core.frameRefcount(frameOf(ptes[1]))).toBe(2);
+    expect(core.pte(pm, 0x3000) & (PG_RW | PG_COW)).toBe(0);  // read-only stays read-only
+    expect(core.stat("ptsUnshared") - s1.ptsUnshared).toBe(1);
+    expect(core.copyin(pm, 0x1000, 100)).toEqual(bytes(100, 1));
+    expect(core.copyin(child, 0x1000, 100)).toEqual(bytes(100, 2));
+    // The parent, now the table's only holder, takes it back without a copy; its pages
+    // are copy-on-write from the child's copy, so its write copies the page.
+    expect(core.fault(pm, 0x2000, 7)).toBe(0);
+    expect(frameOf(core.pde(pm, 0x2000))).toBe(pt);
+    expect(core.pde(pm, 0x2000) & PG_RW).toBe(PG_RW);
+    expect(core.stat("ptsKept") - s1.ptsKept).toBe(1);
+    expect(frameOf(core.pte(pm, 0x2000))).not.toBe(frameOf(ptes[1]));
+    // The other table is still shared: destroying the child lets go of it.
+    expect(core.frameRefcount(frameOf(core.pde(pm, 0x40_0000)))).toBe(2);
+    core.pmapDestroy(child);
+    expect(core.frameRefcount(frameOf(core.pde(pm, 0x40_0000)))).toBe(1);
+    expectResidentRight(core, pm);
+    core.pmapDestroy(pm);
+    expect(core.framesFree()).toBe(free + 1);               // + the directory pmapCreate took
+  });
+
   it("copy: every page is copied into a fresh frame, child RW iff parent was logically writable; the parent is untouched", () => {
     const pm = core.pmapCreate();
     core.enter(pm, 0x1000, RW);
