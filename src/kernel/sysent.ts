@@ -166,10 +166,12 @@ for (const [name, decl, fn] of table) {
 
 /**
  * The argument words (unsigned, as copied in) converted by the entry's types: the one place
- * a guest's raw words become kernel values.
+ * a guest's raw words become kernel values. Written into `out` when given (syscall2 passes
+ * the LWP's own array, reused from syscall to syscall: past the entry's arguments it holds
+ * stale ones no handler reads, as shortening an array costs more than the whole conversion).
  */
-export function convertArgs(ent: Sysent, words: number[]): number[] {
-  const types = ent.types, out = new Array<number>(types.length);
+export function convertArgs(ent: Sysent, words: readonly number[], out: number[] = new Array<number>(ent.types.length)): number[] {
+  const types = ent.types;
   for (let i = 0, w = 0; i < types.length; i++) {
     const t = types[i];
     if (t === "int") out[i] = words[w++] | 0;
