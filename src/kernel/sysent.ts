@@ -181,8 +181,11 @@ export function convertArgs(ent: Sysent, words: readonly number[], out: number[]
   return out;
 }
 
+/** SYS as a map (a name lookup per API syscall: a Map's get is cheaper than hasOwn and an index). */
+const SYS_BY_NAME: ReadonlyMap<string, number> = new Map(Object.entries(SYS));
+
 /** A syscall number from its name or number; undefined if it is neither. */
 export function syscallNumber(s: string | number): number | undefined {
   if (typeof s === "number") return Number.isInteger(s) && s >= 0 && s <= 0xFFFFFFFF ? s : undefined;
-  return typeof s === "string" && Object.hasOwn(SYS, s) ? SYS[s as SyscallName] : undefined;
+  return typeof s === "string" ? SYS_BY_NAME.get(s) : undefined;
 }
