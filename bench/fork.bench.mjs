@@ -4,6 +4,7 @@
 //   (b) fork latency (the parent's fork syscall, through the Node API) and the whole
 //       fork+exit+wait4 cycle of a bare process with 64 KiB .. 1 GiB resident, per
 //       strategy, the native figures beside them, and the growth ratio 1 GiB / 64 KiB
+//       (medians of single operations, see samples(); (a) runs in the benchmark package)
 //   (c) the first write after fork: the copy-on-write fault (with share-pt also the
 //       page-table copy), per strategy where fork leaves pages shared
 //   (d) each forklab figure on the Wasm core and on the portable build, side by side
@@ -100,6 +101,21 @@ for (const strategy of STRATEGIES) {
 }
 
 // ---- (b), (c) against resident size ----
+/**
+ * Samples of one timed operation (`once` returns its milliseconds), in seconds: at least
+ * 3 (1 in a warm-up), more while the budget lasts, at most `max`. Single operations, not
+ * Benchmark's cycles of many: the median of single ones leaves out the time slices a
+ * loaded host gives to others, which a cycle's mean takes in. The sizes measured here go
+ * from microseconds to seconds per operation, and a fork's child must be reaped outside
+ * the timing of fork alone.
+ */
+function samples(warm, max, once) {
+  const out = [];
+  const t1 = performance.now() + (warm ? 0.25 : 1) * SAMPLE_BUDGET * 1000;
+  do out.push(once() / 1000); while (out.length < (warm ? 1 : 3) || (performance.now() < t1 && out.length < max));
+  return out;
+}
+
 /** A bare process with `bytes` resident (anonymous memory, every page present) on a fresh machine. */
 async function sizedMachine(backend, strategy, bytes) {
   const physBytes = Math.min(3 * GiB, Math.max(64 * MiB, 2 * bytes + 64 * MiB));
@@ -130,36 +146,33 @@ async function sizedMachine(backend, strategy, bytes) {
   }
   return {
     fl, resident,
-    cycle: () => exitWait(fork()),
     /** Fork alone, the parent's syscall timed; the child is reaped outside the timing. */
-    forkSamples(warm) {
-      const out = [];
-      const t1 = performance.now() + (warm ? 0.25 : 1) * SAMPLE_BUDGET * 1000;
-      do {
-        const t0 = performance.now();
-        const child = fork();
-        out.push((performance.now() - t0) / 1000);
-        exitWait(child);
-      } while (out.length < (warm ? 1 : 3) || (performance.now() < t1 && out.length < 200));
-      return out;
-    },
+    forkSamples: (warm) => samples(warm, 200, () => {
+      const t0 = performance.now();
+      const child = fork();
+      const t = performance.now() - t0;
+      exitWait(child);
+      return t;
+    }),
+    /** The whole cycle: fork, the child's exit, the parent's wait4. */
+    cycleSamples: (warm) => samples(warm, 200, () => {
+      const t0 = performance.now();
+      exitWait(fork());
+      return performance.now() - t0;
+    }),
     /** The parent's first write to nFaults pages after a fork (the child alive): seconds per fault. */
-    faultSamples(warm) {
-      const out = [];
+    faultSamples: (warm) => samples(warm, 100, () => {
       const x = fl.kernel.core.x;
-      const t1 = performance.now() + (warm ? 0.25 : 1) * SAMPLE_BUDGET * 1000;
-      do {
-        const child = fork();
-        const p = pm();
-        const t0 = performance.now();
-        for (let i = 0; i < faultVas.length; i++) {
-          if (x.pmap_fault(p, faultVas[i], ERR_UW) !== 0) throw new Error(`pmap_fault 0x${faultVas[i].toString(16)} failed`);
-        }
-        out.push((performance.now() - t0) / 1000 / faultVas.length);
-        exitWait(child);
-      } while (out.length < (warm ? 1 : 3) || (performance.now() < t1 && out.length < 100));
-      return out;
-    },
+      const child = fork();
+      const p = pm();
+      const t0 = performance.now();
+      for (let i = 0; i < faultVas.length; i++) {
+        if (x.pmap_fault(p, faultVas[i], ERR_UW) !== 0) throw new Error(`pmap_fault 0x${faultVas[i].toString(16)} failed`);
+      }
+      const t = (performance.now() - t0) / faultVas.length;
+      exitWait(child);
+      return t;
+    }),
   };
 }
 
@@ -170,11 +183,9 @@ for (const bytes of SIZES) {
     for (const b of BACKENDS) m[b] = await sizedMachine(b, strategy, bytes);
     if (m.wasm.resident * PAGE < bytes) throw new Error(`${sizeName(bytes)}: only ${m.wasm.resident} pages resident`);
     const sides = (fn) => Object.fromEntries(BACKENDS.map((b) => [b, (warm) => fn(m[b], warm, b)]));
-    // The largest sizes take up to seconds per operation (copy, portable): fewer rounds and samples.
-    const big = bytes >= 256 * MiB, rounds = big ? Math.min(ROUNDS, 3) : ROUNDS;
-    const cycle = interleave(sides((s, warm, b) =>
-      runBenchmark(`fork+exit+wait ${strategy} ${sizeName(bytes)} ${b}`, s.cycle,
-        { maxTime: warm ? Math.min(0.05, MAX_TIME) : MAX_TIME, minSamples: big ? 2 : 5 })), { rounds });
+    // The largest sizes take up to seconds per operation (copy, portable): fewer rounds.
+    const rounds = bytes >= 256 * MiB ? Math.min(ROUNDS, 3) : ROUNDS;
+    const cycle = interleave(sides((s, warm) => s.cycleSamples(warm)), { rounds });
     const fork = interleave(sides((s, warm) => s.forkSamples(warm)), { rounds });
     // Under copy a fork leaves no page shared: the first write is no fault at all.
     const fault = strategy === "copy" ? null : interleave(sides((s, warm) => s.faultSamples(warm)), { rounds });

@@ -63,7 +63,9 @@ function killalllwps(k: Kernel, lp: Lwp): KRest | typeof EALREADY {
   if (p.p_flag & P_WEXIT) return EALREADY;
   p.p_flag |= P_WEXIT;
   lp.lwp_flag |= LWP_WEXIT;
-  for (let t = k.firstLwp(p); t !== null; t = k.nextLwp(t)) {
+  // p_nthreads counts the LWPs that have not exited (the invariants check it): when lp is
+  // the only one, the tree holds no other to kill, and the walk is skipped.
+  if (p.p_nthreads > 1) for (let t = k.firstLwp(p); t !== null; t = k.nextLwp(t)) {
     if (t === lp) continue;
     t.lwp_flag |= LWP_WEXIT;
     ksignal(k, p, SIGKILL, t);
