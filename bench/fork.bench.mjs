@@ -1,10 +1,12 @@
 // Process creation against the machine's own kernel, in one run (issue 9, item 4):
 //   (a) the spawn loop (fork; the child exits; the parent wait4s) per fork strategy, and
 //       this machine's kernel doing fork+_exit+waitpid and vfork+_exit+waitpid
+// Every figure is the median of single operations timed one by one (lib/harness.mjs, samples()); the
+// benchmark package's cycles (the other bench files) would average in a loaded host's
+// preemptions, and forkbench.c takes medians the same way.
 //   (b) fork latency (the parent's fork syscall, through the Node API) and the whole
 //       fork+exit+wait4 cycle of a bare process with 64 KiB .. 1 GiB resident, per
 //       strategy, the native figures beside them, and the growth ratio 1 GiB / 64 KiB
-//       (medians of single operations, see samples(); (a) runs in the benchmark package)
 //   (c) the first write after fork: the copy-on-write fault (with share-pt also the
 //       page-table copy), per strategy where fork leaves pages shared
 //   (d) each forklab figure on the Wasm core and on the portable build, side by side
@@ -15,8 +17,7 @@
 // --plot: the fork latency against size of every strategy (Wasm) and the native kernel.
 import { writeFileSync } from "node:fs";
 import {
-  ensureCoreBuilt, importSrc, runBenchmark, interleave, ratio, median, fmtTime, printTable, machine,
-  ROUNDS, MAX_TIME, QUICK,
+  ensureCoreBuilt, importSrc, interleave, samples as timed, ratio, median, fmtTime, printTable, machine, ROUNDS, QUICK,
 } from "./lib/harness.mjs";
 import { nativeForkbench } from "./lib/native.mjs";
 import { logLogSvg } from "./lib/plot.mjs";
@@ -32,10 +33,7 @@ const { Core, STRATEGIES } = await importSrc("src/core/core.ts");
 const KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
 const PAGE = 4096;
 const SIZES = QUICK ? [64 * KiB, 1 * MiB] : [64 * KiB, 1 * MiB, 16 * MiB, 256 * MiB, 1 * GiB];
-const LOOPS = QUICK ? 100 : 1000;
 const BACKENDS = ["wasm", "portable"];
-/** Host seconds one size's fork-alone or fault samples may take per side and round. */
-const SAMPLE_BUDGET = QUICK ? 0.05 : 0.4;
 const ERR_UW = 7; // PGEX_P | PGEX_W | PGEX_U: a user write to a present page
 const sizeName = (b) => (b >= GiB ? `${b / GiB} GiB` : b >= MiB ? `${b / MiB} MiB` : `${b / KiB} KiB`);
 
@@ -69,13 +67,15 @@ function touchFreeFrames(fl) {
 
 const results = {
   machine: await machine(), date: new Date().toISOString(), quick: QUICK,
-  strategies: [...STRATEGIES], backends: BACKENDS, sizes: SIZES, loops: LOOPS,
+  strategies: [...STRATEGIES], backends: BACKENDS, sizes: SIZES,
   spawn: {}, bySize: {}, native: null,
 };
 console.log(`forklab against the native kernel — ${results.machine}`);
-console.log(`${ROUNDS} interleaved rounds, maxTime ${MAX_TIME} s per run${QUICK ? " (quick)" : ""}; strategies ${STRATEGIES.join(", ")}\n`);
+console.log(`${ROUNDS} interleaved rounds of Wasm and portable${QUICK ? " (quick)" : ""}; medians of single operations; strategies ${STRATEGIES.join(", ")}\n`);
 
 // ---- (a) the spawn loop ----
+// Runs of SPAWN_RUN loops each, timed one by one (lib/harness.mjs, samples()); the figure is per loop.
+const SPAWN_RUN = 100;
 for (const strategy of STRATEGIES) {
   const runs = {};
   for (const b of BACKENDS) {
@@ -87,35 +87,22 @@ for (const strategy of STRATEGIES) {
     const image = bundledProgram("spawn");
     runs[b] = () => {
       reaps = 0; exited = false;
-      pid = fl.spawn({ image, argv: ["spawn", String(LOOPS)], uid: 1000 }).pid;
+      const t0 = performance.now();
+      pid = fl.spawn({ image, argv: ["spawn", String(SPAWN_RUN)], uid: 1000 }).pid;
       fl.run({ until: () => exited });
-      if (reaps !== LOOPS) throw new Error(`spawn made ${reaps} loops, expected ${LOOPS}`);
+      const t = performance.now() - t0;
+      if (reaps !== SPAWN_RUN) throw new Error(`spawn made ${reaps} loops, expected ${SPAWN_RUN}`);
+      return t / SPAWN_RUN;
     };
   }
   // Both sides at once: the Wasm machine and the one portable machine are alive together.
-  const res = interleave(Object.fromEntries(BACKENDS.map((b) => [b, (warm) =>
-    runBenchmark(`spawn ${strategy} ${b}`, runs[b], warm ? { maxTime: Math.min(0.1, MAX_TIME) } : {})])));
+  const res = interleave(Object.fromEntries(BACKENDS.map((b) => [b, (warm) => timed(warm, runs[b])])));
   results.spawn[strategy] = {
-    wasm: res.median.wasm / LOOPS, portable: res.median.portable / LOOPS, wasmOverPortable: ratio(res, "wasm", "portable"),
+    wasm: res.median.wasm, portable: res.median.portable, wasmOverPortable: ratio(res, "wasm", "portable"),
   };
 }
 
 // ---- (b), (c) against resident size ----
-/**
- * Samples of one timed operation (`once` returns its milliseconds), in seconds: at least
- * 3 (1 in a warm-up), more while the budget lasts, at most `max`. Single operations, not
- * Benchmark's cycles of many: the median of single ones leaves out the time slices a
- * loaded host gives to others, which a cycle's mean takes in. The sizes measured here go
- * from microseconds to seconds per operation, and a fork's child must be reaped outside
- * the timing of fork alone.
- */
-function samples(warm, max, once) {
-  const out = [];
-  const t1 = performance.now() + (warm ? 0.25 : 1) * SAMPLE_BUDGET * 1000;
-  do out.push(once() / 1000); while (out.length < (warm ? 1 : 3) || (performance.now() < t1 && out.length < max));
-  return out;
-}
-
 /** A bare process with `bytes` resident (anonymous memory, every page present) on a fresh machine. */
 async function sizedMachine(backend, strategy, bytes) {
   const physBytes = Math.min(3 * GiB, Math.max(64 * MiB, 2 * bytes + 64 * MiB));
@@ -147,7 +134,7 @@ async function sizedMachine(backend, strategy, bytes) {
   return {
     fl, resident,
     /** Fork alone, the parent's syscall timed; the child is reaped outside the timing. */
-    forkSamples: (warm) => samples(warm, 200, () => {
+    forkSamples: (warm) => timed(warm, () => {
       const t0 = performance.now();
       const child = fork();
       const t = performance.now() - t0;
@@ -155,13 +142,13 @@ async function sizedMachine(backend, strategy, bytes) {
       return t;
     }),
     /** The whole cycle: fork, the child's exit, the parent's wait4. */
-    cycleSamples: (warm) => samples(warm, 200, () => {
+    cycleSamples: (warm) => timed(warm, () => {
       const t0 = performance.now();
       exitWait(fork());
       return performance.now() - t0;
     }),
     /** The parent's first write to nFaults pages after a fork (the child alive): seconds per fault. */
-    faultSamples: (warm) => samples(warm, 100, () => {
+    faultSamples: (warm) => timed(warm, () => {
       const x = fl.kernel.core.x;
       const child = fork();
       const p = pm();
@@ -226,7 +213,7 @@ if (native.skipped) {
 // ---- report ----
 const perSec = (s) => (s > 0 ? Math.round(1 / s).toLocaleString("en-US") : "—");
 const nat = results.native;
-console.log(`\n(a) spawn loop (${LOOPS} loops of fork, exit, wait4 through the bundled i386 program)\n`);
+console.log(`\n(a) spawn loop (fork, exit, wait4 through the bundled i386 program: runs of ${SPAWN_RUN} loops)\n`);
 printTable(["who", "per loop", "loops per host second", "vs native fork+_exit+waitpid"],
   [
     ...STRATEGIES.flatMap((s) => BACKENDS.map((b) => {
