@@ -211,6 +211,8 @@ if (native.skipped) {
 }
 
 // ---- report ----
+/** How t compares with the reference time ref: "12.3x faster" or "2.1x slower". */
+const versus = (ref, t) => (t <= ref ? `${(ref / t).toFixed(1)}x faster` : `${(t / ref).toFixed(1)}x slower`);
 const perSec = (s) => (s > 0 ? Math.round(1 / s).toLocaleString("en-US") : "—");
 const nat = results.native;
 console.log(`\n(a) spawn loop (fork, exit, wait4 through the bundled i386 program: runs of ${SPAWN_RUN} loops)\n`);
@@ -218,11 +220,11 @@ printTable(["who", "per loop", "loops per host second", "vs native fork+_exit+wa
   [
     ...STRATEGIES.flatMap((s) => BACKENDS.map((b) => {
       const t = results.spawn[s][b];
-      return [`forklab ${s} (${b})`, fmtTime(t), perSec(t), nat ? `${(nat.forkExitWait / t).toFixed(0)}x faster` : "—"];
+      return [`forklab ${s} (${b})`, fmtTime(t), perSec(t), nat ? versus(nat.forkExitWait, t) : "—"];
     })),
     ...(nat ? [
       ["native fork+_exit+waitpid", fmtTime(nat.forkExitWait), perSec(nat.forkExitWait), "1x"],
-      ["native vfork+_exit+waitpid", fmtTime(nat.vforkExitWait), perSec(nat.vforkExitWait), `${(nat.forkExitWait / nat.vforkExitWait).toFixed(1)}x faster`],
+      ["native vfork+_exit+waitpid", fmtTime(nat.vforkExitWait), perSec(nat.vforkExitWait), versus(nat.forkExitWait, nat.vforkExitWait)],
     ] : []),
   ]);
 

@@ -245,8 +245,8 @@ describe("syscall2: one context per LWP, reused (nothing allocated per syscall)"
   it("a result handed out keeps its values when the LWP makes its next syscall", () => {
     const fl = newLab();
     const p = fl.spawn();
-    const r1 = fl.syscall(p.pid, "getpid");
-    const r2 = fl.syscall(p.pid, "getppid");
+    const r1 = sys(fl, p.pid, "getpid");
+    const r2 = sys(fl, p.pid, "getppid");
     expect(r1.rv[0]).toBe(p.pid);
     expect(r2.rv[0]).toBe(p.ppid);
     expect(r1.rv).not.toBe(r2.rv);
