@@ -196,7 +196,7 @@ function bench<R extends BenchReport>(
   io: CliIO, f: BenchFlags, label: string,
   once: (strategy: Strategy | undefined, onProgress: ProgressFn | undefined, stop: () => boolean) => R,
   view: BenchView<R>,
-  jitWarmup?: (strategy: Strategy | undefined, stop: () => boolean) => void,
+  jitWarmup?: (strategy: Strategy | undefined) => void,
 ): number {
   const format = formatOf(f);
   const strategies: (Strategy | undefined)[] = f.strategy ?? [undefined];
@@ -205,7 +205,7 @@ function bench<R extends BenchReport>(
   const stop = (): boolean => signal() !== null;
   const results: Measured<R>[] = [];
   for (const strategy of strategies) {
-    jitWarmup?.(strategy, stop);
+    jitWarmup?.(strategy);
     let n = 0;
     const total = f.warmup + f.runs;
     results.push(measure(() => {
@@ -330,9 +330,10 @@ ${MACHINE_HELP}`)
         text: (r, extra) => formatSpawn(r, ascii(io, f), extra),
         head: (r) => `forklab spawn: ${r.description}`,
         plot: (r) => writePlot(io, f.plot, r.series, `forklab spawn: ${r.loops} loops, ${r.machine.mem}, ${r.machine.cpus} CPU${r.machine.cpus === 1 ? "" : "s"}`),
-      }, (strategy, stop) => {
+      }, (strategy) => {
+        // Bounded in time, an interrupt is taken at the measured run's first chunk.
         const end = performance.now() + SPAWN_JIT_WARMUP_MS;
-        runSpawn({ ...machineOf(f, strategy), loops: SPAWN_JIT_WARMUP_LOOPS, stop: () => stop() || performance.now() > end });
+        runSpawn({ ...machineOf(f, strategy), loops: SPAWN_JIT_WARMUP_LOOPS, stop: () => performance.now() > end });
       });
     });
 
