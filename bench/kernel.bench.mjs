@@ -1,7 +1,7 @@
 // The bare kernel path through the Node API (src/kernel/api.ts, Forklab): a bare process
 // (fl.spawn without an image: one stack page, so one user page table) forks, the child
 // exits, and the parent reaps it with wait4 — one cycle, three syscalls through the int
-// $0x80 entry. Reported as cycles per host second, per fork strategy, the two strategies
+// $0x80 entry. Reported as cycles per host second, per fork strategy, the strategies
 // measured side by side (see lib/harness.mjs).
 // Run: `npm run bench -- kernel` or `node bench/kernel.bench.mjs [--quick]`.
 import {
@@ -12,7 +12,9 @@ import {
 ensureCoreBuilt();
 const { Forklab } = await importSrc("src/index.ts");
 
-const STRATEGIES = ["cow", "copy"];
+// Every strategy the core has, the default (cow) first: ratios are against it.
+const { STRATEGIES: ALL } = await importSrc("src/core/core.ts");
+const STRATEGIES = ["cow", ...ALL.filter((s) => s !== "cow")];
 
 function setup(strategy) {
   const fl = new Forklab({ physBytes: 64 << 20, strategy });
@@ -50,4 +52,4 @@ for (const s of STRATEGIES) {
 
 printTable(["strategy", "fork+exit+wait4 (median)", "cycles per host second", "per syscall"],
   STRATEGIES.map((s) => [s, fmtTime(res.median[s]), Math.round(1 / res.median[s]).toLocaleString("en-US"), fmtTime(res.median[s] / 3)]));
-console.log(`\ncopy/cow time ratio (median of per-round ratios): ${ratio(res, "copy", "cow").toFixed(3)}`);
+for (const s of STRATEGIES.slice(1)) console.log(`${s}/cow time ratio (median of per-round ratios): ${ratio(res, s, "cow").toFixed(3)}`);

@@ -73,6 +73,20 @@ export function runBenchmark(name, spec, opts = {}) {
 }
 
 /**
+ * Samples of one operation timed one by one (`once` returns its milliseconds), in
+ * seconds: at least 3 (1 in a warm-up), more while `budget` seconds last (a quarter of
+ * it in a warm-up), at most `max`. Their median, unlike the mean of a benchmark cycle of
+ * many operations, leaves out the time slices a loaded host gives to other jobs, as long
+ * as one operation is shorter than a slice.
+ */
+export function samples(warm, once, { budget = QUICK ? 0.05 : 0.4, max = 400 } = {}) {
+  const out = [];
+  const t1 = performance.now() + (warm ? 0.25 : 1) * budget * 1000;
+  do out.push(once() / 1000); while (out.length < (warm ? 1 : 3) || (performance.now() < t1 && out.length < max));
+  return out;
+}
+
+/**
  * Measures sides (an object name -> () => sample) interleaved: a warm-up of each, then
  * `rounds` rounds, each side once per round, in alternating order. Returns per side the
  * pooled median (s/op), and per round the median of each side (for ratios).

@@ -10,6 +10,16 @@ import { round } from "../workloads/common.js";
 
 export type BenchReport = BombReport | SpawnReport;
 
+/**
+ * Loops of the spawn loop run untimed before a spawn command's first run, on a machine of
+ * its own (its figures are not kept), for SPAWN_JIT_WARMUP_MS of host time at most (an
+ * interrupt waits for it, then stops the measured run): V8 compiles the kernel's hot
+ * paths as they run, so without it the host figure of a short run measured the JIT more
+ * than the emulator.
+ */
+export const SPAWN_JIT_WARMUP_LOOPS = 5000;
+export const SPAWN_JIT_WARMUP_MS = 300;
+
 /** Mean, standard deviation (of a sample: n - 1; 0 for one run), median, min, max. */
 export interface Stats { mean: number; sd: number; median: number; min: number; max: number }
 

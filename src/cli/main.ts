@@ -19,7 +19,7 @@ import type { ProgramImage } from "../kernel/image.js";
 import { intParser, parseSize, parseDuration, parseSvgPath, parseStrategies, UsageError } from "./parse.js";
 import { formatBomb, formatSpawn, formatRun, row, machineLine } from "./format.js";
 import { svgChart, isUtf8Locale } from "./chart.js";
-import { measure, NondeterminismError, type BenchReport, type Measured } from "./bench.js";
+import { measure, NondeterminismError, SPAWN_JIT_WARMUP_LOOPS, SPAWN_JIT_WARMUP_MS, type BenchReport, type Measured } from "./bench.js";
 import { FORMATS, jsonReport, jsonComparison, runsLines, comparisonText, markdown, csv, type Format } from "./output.js";
 import type { Strategy } from "../core/core.js";
 import { addCcCommand, CommandExit } from "./cc.js";
@@ -196,6 +196,7 @@ function bench<R extends BenchReport>(
   io: CliIO, f: BenchFlags, label: string,
   once: (strategy: Strategy | undefined, onProgress: ProgressFn | undefined, stop: () => boolean) => R,
   view: BenchView<R>,
+  jitWarmup?: (strategy: Strategy | undefined) => void,
 ): number {
   const format = formatOf(f);
   const strategies: (Strategy | undefined)[] = f.strategy ?? [undefined];
@@ -204,6 +205,7 @@ function bench<R extends BenchReport>(
   const stop = (): boolean => signal() !== null;
   const results: Measured<R>[] = [];
   for (const strategy of strategies) {
+    jitWarmup?.(strategy);
     let n = 0;
     const total = f.warmup + f.runs;
     results.push(measure(() => {
@@ -305,7 +307,10 @@ ${MACHINE_HELP}`)
   addBenchOptions(addMachineOptions(spawn)).addHelpText("after", `
 The index is computed on loops per virtual second: the emulated machine's speed under
 forklab's cost model, not the host's. UnixBench itself runs 30 s three times and takes a
-geometric mean; this is one run.
+geometric mean; this is one run. Host figures are taken after an untimed warm-up of
+${SPAWN_JIT_WARMUP_LOOPS} loops (${SPAWN_JIT_WARMUP_MS} ms at most) on a machine of its own,
+so that they measure the emulator and not V8 compiling it; --warmup adds whole runs
+before the measured ones.
 
 Examples:
   forklab spawn
@@ -325,6 +330,16 @@ ${MACHINE_HELP}`)
         text: (r, extra) => formatSpawn(r, ascii(io, f), extra),
         head: (r) => `forklab spawn: ${r.description}`,
         plot: (r) => writePlot(io, f.plot, r.series, `forklab spawn: ${r.loops} loops, ${r.machine.mem}, ${r.machine.cpus} CPU${r.machine.cpus === 1 ? "" : "s"}`),
+      }, (strategy) => {
+        // Bounded in time from its first chunk (the core's compilation before it is not
+        // counted); an interrupt is taken at the measured run's first chunk.
+        let end = 0;
+        const stop = (): boolean => {
+          const t = performance.now();
+          if (end === 0) end = t + SPAWN_JIT_WARMUP_MS;
+          return t > end;
+        };
+        runSpawn({ ...machineOf(f, strategy), loops: SPAWN_JIT_WARMUP_LOOPS, stop });
       });
     });
 

@@ -13,7 +13,7 @@ import { Vmmeter, type VmmeterCounters } from "./vmmeter.js";
 import type { TF_FIELDS } from "../core/core.js";
 import { fork1, start_forked_proc, type ProcOut } from "./fork.js";
 import { kern_execve, ARG_MAX, utf8Length } from "./exec.js";
-import { syscall2 } from "./syscall.js";
+import { syscall2, syscallTf } from "./syscall.js";
 import { remrunqueue, setrunqueue } from "./sched.js";
 import { ksignal } from "./signal.js";
 import { pfind, clampRandompid } from "./kern_proc.js";
@@ -263,9 +263,7 @@ export class Forklab {
     if (num === undefined) {
       throw new ForklabError(`unknown syscall ${typeof code === "number" ? code : JSON.stringify(code)}: give a name such as "fork" or a number from 0 to 4294967295`);
     }
-    if (!Array.isArray(args) || args.length > 8 || args.some((a) => typeof a !== "number" || !Number.isInteger(a) || a < -0x80000000 || a > 0xFFFFFFFF)) {
-      throw new ForklabError("syscall arguments must be at most 8 integers that fit in 32 bits");
-    }
+    if (!syscallArgsOk(args)) throw new ForklabError("syscall arguments must be at most 8 integers that fit in 32 bits");
     const lp = this.lwpOf(target);
     return this.call("syscall", () => this.syscallChecked(lp, num, args));
   }
@@ -280,14 +278,11 @@ export class Forklab {
     // The API runs the LWP now: one queued to have a signal delivered must leave the run
     // queue, or the scheduler would resume its syscall while it sleeps.
     remrunqueue(k, lp);
-    const p = lp.lwp_proc, x = k.core.x;
-    const esp = x.tf_get(lp.td, TF_ESP) >>> 0;
-    const bytes = new Uint8Array(4 * Math.max(1, args.length));
-    const dv = new DataView(bytes.buffer);
-    args.forEach((a, i) => dv.setUint32(4 * i, a >>> 0, true));
-    if (args.length && k.copyout(p, esp + 4, bytes)) throw new ForklabError(`pid ${p.p_pid}: its user stack at 0x${esp.toString(16)} is not writable`);
-    x.tf_set(lp.td, TF_EAX, num);
-    x.tf_set(lp.td, TF_ERR, 2);
+    const p = lp.lwp_proc, core = k.core, tf = syscallTf(k, lp);
+    const esp = core.word(tf + TF_ESP) >>> 0;
+    if (args.length && k.copyoutArgWords(p, esp + 4, args)) throw new ForklabError(`pid ${p.p_pid}: its user stack at 0x${esp.toString(16)} is not writable`);
+    core.setWord(tf + TF_EAX, num | 0);
+    core.setWord(tf + TF_ERR, 2);
     lp.lastSyscall = null;
     syscall2(k, lp);
     if (!k.resume(lp)) return { done: false, wmesg: lp.wmesg };
@@ -307,7 +302,8 @@ export class Forklab {
     const s = lp.lastSyscall;
     if (!s) return { done: true, error: 0, errno: "", rv: [0, 0], value: 0 }; // exited
     void code;
-    return { done: true, error: s.error, errno: s.error ? errnoName(s.error) : "", rv: s.rv, value: s.error ? -1 : s.rv[0] };
+    // The LWP's record is rewritten by its next syscall: the caller gets copies.
+    return { done: true, error: s.error, errno: s.error ? errnoName(s.error) : "", rv: [s.rv[0], s.rv[1]], value: s.error ? -1 : s.rv[0] };
   }
 
   /** Runs the virtual machine; returns why it stopped and the tick it reached. */
@@ -378,8 +374,8 @@ export class Forklab {
     } finally {
       try { events.release(); k.console.deliver(); } finally { this.busy = null; }
     }
-    const errors = [...events.takeErrors(), ...k.console.errors.splice(0)];
-    if (errors.length) {
+    if (events.failed || k.console.errors.length) {
+      const errors = [...events.takeErrors(), ...k.console.errors.splice(0)];
       throw new ForklabError(`${what}(): an event listener threw${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}: ${describe(errors[0])}`, { cause: errors[0] });
     }
     return result;
@@ -721,6 +717,8 @@ export class Forklab {
     if (tid !== undefined) checkInt(ForklabError, "tid", tid, 0, 0x7FFFFFFF);
     if (p.p_stat === SZOMB) throw new ForklabError(`pid ${pid} is a zombie`);
     if (p.p_stat === SIDL) throw new ForklabError(`pid ${pid} is still being created (SIDL)`);
+    // The usual case, one LWP named by its pid: no list of them to make.
+    if (tid === undefined && p.p_nthreads === 1) return this.kernel.ONLY_LWP_IN_PROC(p);
     const lwps = this.kernel.lwpsOf(p);
     if (tid === undefined) {
       if (lwps.length !== 1) throw new ForklabError(`pid ${pid} has ${lwps.length} LWPs: name one with {pid, tid}`);
@@ -731,6 +729,15 @@ export class Forklab {
     return lp;
   }
 
+}
+
+/** syscall()'s arguments: an array of at most 8 integers that fit in 32 bits (a loop: no closure per call). */
+function syscallArgsOk(args: unknown): args is number[] {
+  if (!Array.isArray(args) || args.length > 8) return false;
+  for (const a of args) {
+    if (typeof a !== "number" || !Number.isInteger(a) || a < -0x80000000 || a > 0xFFFFFFFF) return false;
+  }
+  return true;
 }
 
 /** One write to the console, as onOutput hands it over: the process, its descriptor (1 stdout, 2 stderr), the bytes. */

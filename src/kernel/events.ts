@@ -123,7 +123,7 @@ export class EventBus {
     (ev as { tick: number }).tick = this.clock();
     if (this.hash !== null) this.hashEvent(ev);
     if (fns === undefined && this.all.length === 0) return;
-    if (this.depth > 0) { this.pending.push({ ev, fns: fns ?? NONE, all: this.all }); return; }
+    if (this.depth > 0) { this.pending.push(ev, fns ?? NONE, this.all); return; }
     if (fns !== undefined) for (const fn of fns) fn(ev);
     for (const fn of this.all) fn(ev);
   }
@@ -133,7 +133,8 @@ export class EventBus {
   // slept, a trap was handled); a listener's exception cannot leave a step half-done: it
   // is kept for the caller (takeErrors), and the other listeners still hear every event.
   private depth = 0;
-  private pending: { ev: KernelEvent; fns: readonly Listener[]; all: readonly Listener[] }[] = [];
+  /** Each waiting event as three entries: the event, its type's listeners, the "*" listeners (no object per event). */
+  private readonly pending: (KernelEvent | readonly Listener[])[] = [];
   private errors: unknown[] = [];
 
   /** Kernel work begins: events wait until deliver() or the last release(). */
@@ -149,12 +150,13 @@ export class EventBus {
     if (this.pending.length === 0) return;
     // A listener can cause no new events (the API refuses calls that would), but any
     // that came would be delivered here in order.
-    for (let i = 0; i < this.pending.length; i++) {
-      const { ev, fns, all } = this.pending[i];
+    const q = this.pending;
+    for (let i = 0; i < q.length; i += 3) {
+      const ev = q[i] as KernelEvent, fns = q[i + 1] as readonly Listener[], all = q[i + 2] as readonly Listener[];
       for (const fn of fns) this.call(fn, ev);
       for (const fn of all) this.call(fn, ev);
     }
-    this.pending = [];
+    q.length = 0;
   }
 
   private call(fn: Listener, ev: KernelEvent): void {

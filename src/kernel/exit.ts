@@ -20,6 +20,7 @@ import { proc_move_allproc_zombie } from "./kern_proc.js";
 import { KernelPanic } from "./panic.js";
 import { calcru_proc, cyclesToUs } from "./kern_rusage.js";
 import { itimers_exit } from "./kern_time.js";
+import { releaseSyscallCtx } from "./syscall.js";
 
 /**
  * exit(rval): W_EXITCODE(rval, 0) of the whole int, as 2008 had it (no & 0xff: exit(259)
@@ -62,7 +63,9 @@ function killalllwps(k: Kernel, lp: Lwp): KRest | typeof EALREADY {
   if (p.p_flag & P_WEXIT) return EALREADY;
   p.p_flag |= P_WEXIT;
   lp.lwp_flag |= LWP_WEXIT;
-  for (const t of k.lwpsOf(p)) {
+  // p_nthreads counts the LWPs that have not exited (the invariants check it): when lp is
+  // the only one, the tree holds no other to kill, and the walk is skipped.
+  if (p.p_nthreads > 1) for (let t = k.firstLwp(p); t !== null; t = k.nextLwp(t)) {
     if (t === lp) continue;
     t.lwp_flag |= LWP_WEXIT;
     ksignal(k, p, SIGKILL, t);
@@ -133,7 +136,7 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
 
   /* Save exit status and final rusage info, adding in child rusage info and self times. */
   p.p_xstat = rv;
-  p.p_ru = calcru_proc(k, p);
+  calcru_proc(k, p, p.p_ru); // p_ru becomes the sum, in place
   p.p_ru.add(p.p_cru);
   k.KNOTE(p, NOTE_EXIT);
 
@@ -209,7 +212,10 @@ export function lwp_dispose(k: Kernel, lp: Lwp): void {
   if ((lp.lwp_thread.td_flags & TDF_EXITING) === 0) throw new KernelPanic(`lwp_dispose: tid ${lp.lwp_tid} has not exited`);
   PRELE(lp.lwp_proc);
   k.lwps.delete(lp.td);
-  k.core.threadFree(lp.td);
+  releaseSyscallCtx(lp);
+  // The raw export checks the handle itself: its error is the only check made.
+  const err = k.core.x.thread_free(lp.td);
+  if (err !== 0) throw new KernelPanic(`lwp_dispose: thread_free(${lp.td}) failed: ${err}`);
   k.wakeupMemory(); // a kernel stack and a thread slot are free again
   lp.mode = "exited";
 }

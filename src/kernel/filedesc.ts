@@ -50,18 +50,37 @@ function newNodes(n: number): FdNode[] {
   return nodes;
 }
 
+function emptyNode(n: FdNode): boolean {
+  return n.fp === null && n.fileflags === 0 && n.reserved === 0 && n.allocated === 0;
+}
+
+/**
+ * Builtin node arrays of freed tables, every node empty, for the next tables to take: a
+ * fork whose child inherits descriptors (the console's 0-2) and an exit then make no
+ * nodes. Nodes hold nothing of a machine once empty, so the machines of one process
+ * share the list; it is bounded.
+ */
+const spareBuiltins: FdNode[][] = [];
+const SPARE_BUILTINS_MAX = 64;
+
 export class Filedesc {
   /**
-   * The NDFILE builtin nodes, made at their first use: fdcopy copies only the nodes in
-   * use, so a forked child that never opens a file frees its table without ever making
-   * them (fifteen nodes were a good part of what a fork allocated).
+   * The NDFILE builtin nodes, made (or taken from the spares) at their first use: fdcopy
+   * copies only the nodes in use, so a forked child of a process without descriptors
+   * frees its table without ever having them.
    */
-  get fd_builtin_files(): FdNode[] { return (this.builtin ??= newNodes(NDFILE)); }
+  get fd_builtin_files(): FdNode[] { return (this.builtin ??= spareBuiltins.pop() ?? newNodes(NDFILE)); }
   /** The table: the builtin nodes until it grows. */
   get fd_files(): FdNode[] { return this.files ?? this.fd_builtin_files; }
   set fd_files(files: FdNode[]) { this.files = files; }
   /** Whether the table's nodes exist yet (until then every node would be empty). */
   hasNodes(): boolean { return this.files !== null || this.builtin !== null; }
+  /** fdfree's end: the table lets go of its nodes; its builtin ones, if all empty, become spares. */
+  releaseNodes(): void {
+    const b = this.builtin;
+    this.builtin = this.files = null;
+    if (b !== null && spareBuiltins.length < SPARE_BUILTINS_MAX && b.every(emptyNode)) spareBuiltins.push(b);
+  }
   private builtin: FdNode[] | null = null;
   private files: FdNode[] | null = null;
   fd_cdir: Vnode | null = null;
@@ -175,8 +194,7 @@ export function fdcopy(p: FdProc): Filedesc | null {
   if (fdp.hasNodes()) {
     for (let n = 0; n < used; n++) {
       const from = fdp.fd_files[n];
-      const empty = from.fp === null && from.fileflags === 0 && from.reserved === 0 && from.allocated === 0;
-      if (empty) continue;
+      if (emptyNode(from)) continue;
       const node = newfdp.fd_files[n];
       node.fp = from.fp;
       node.fileflags = from.fileflags;
@@ -229,8 +247,11 @@ export function fdfree(p: FdProc): void {
     const fp = funsetfd(fdp, i);
     if (fp) closef(fp);
   }
-  for (const dir of [fdp.fd_cdir, fdp.fd_rdir, fdp.fd_jdir]) if (dir) vrele(dir);
+  if (fdp.fd_cdir) vrele(fdp.fd_cdir);
+  if (fdp.fd_rdir) vrele(fdp.fd_rdir);
+  if (fdp.fd_jdir) vrele(fdp.fd_jdir);
   fdp.fd_cdir = fdp.fd_rdir = fdp.fd_jdir = null;
+  fdp.releaseNodes();
 }
 
 /** A new filedesc_to_leader for leader, with one reference, inserted right after old (or alone). */

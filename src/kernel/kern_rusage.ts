@@ -72,12 +72,12 @@ export function cyclesToUs(k: Kernel, cycles: number): number {
 
 /**
  * calcru_proc: RUSAGE_SELF, p_ru (what exited LWPs left) plus each live LWP's times
- * and counters, and maxrss from the pages the address space has resident now.
+ * and counters, and maxrss from the pages the address space has resident now. Summed
+ * into `ru`, a copy of p_ru unless given: exit1 passes p_ru itself, which the sum replaces.
  */
-export function calcru_proc(k: Kernel, p: Proc): Rusage {
-  const ru = p.p_ru.clone();
+export function calcru_proc(k: Kernel, p: Proc, ru: Rusage = p.p_ru.clone()): Rusage {
   let u = 0, s = 0;
-  for (const lp of k.lwpsOf(p)) {
+  for (let lp = k.firstLwp(p); lp !== null; lp = k.nextLwp(lp)) {
     u += lp.lwp_thread.td_ucycles;
     s += lp.lwp_thread.td_scycles;
     ru.addCounters(lp.lwp_ru);
@@ -85,7 +85,8 @@ export function calcru_proc(k: Kernel, p: Proc): Rusage {
   ru.ru_utime += cyclesToUs(k, u);
   ru.ru_stime += cyclesToUs(k, s);
   const vm = p.p_vmspace;
-  if (vm && vm.vm_refcnt + vm.vm_exitingcnt > 0) ru.ru_maxrss = Math.max(ru.ru_maxrss, k.core.resident(vm.vm_pmap) * (PAGE_SIZE / 1024));
+  // A referenced vmspace has a live pmap: the raw export, without the handle check.
+  if (vm && vm.vm_refcnt + vm.vm_exitingcnt > 0) ru.ru_maxrss = Math.max(ru.ru_maxrss, k.core.x.pmap_resident(vm.vm_pmap) * (PAGE_SIZE / 1024));
   return ru;
 }
 

@@ -33,7 +33,7 @@ import {
   RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
   SIGFPE, DFLDSIZ, MAXDSIZ, DFLSSIZ, MAXSSIZ,
 } from "./param.js";
-import { ECHILD, EFAULT, ENOMEM } from "./errno.js";
+import { ECHILD, EFAULT, EINVAL, ENOMEM } from "./errno.js";
 import { TF_ERR, TF_XFLAGS } from "../../assembly/i386.js";
 import { KernelPanic } from "./panic.js";
 import type { ProgramImage } from "./image.js";
@@ -56,6 +56,8 @@ export interface SysMsg { fds: [number, number] }
 
 export class Kernel {
   readonly core: Core;
+  /** The core's I/O buffer (its linear address is fixed): where copyinArgWords copies to. */
+  private readonly iobuf: number;
   readonly tun: Tunables;
   readonly clock: Clock;
   readonly rng: Rng;
@@ -121,6 +123,7 @@ export class Kernel {
     // The option sets kern.randompid as the sysctl does: with its clamping.
     this.tun.randompid = clampRandompid(this.tun.randompid);
     this.core = Core.create({ physBytes: this.tun.physBytes });
+    this.iobuf = this.core.x.core_iobuf() >>> 0;
     sealCore(this.core); // what no guest may change, hashed before any runs
     this.clock = new Clock(this.tun.hz);
     this.rng = new Rng(this.tun.seed);
@@ -405,7 +408,12 @@ export class Kernel {
 
   /** The first switch-in of a forked LWP: the core runs the handler cpu_fork installed. */
   switchin(lp: Lwp): void {
-    this.core.cpuSwitchin(lp.td);
+    // The raw export checks the handle itself (0 for a bad one): the wrapper's check is
+    // made only when it fails. (It also gives 0 for a live thread whose kernel stack lies
+    // above 2 GiB of physical memory, a core bug: that case goes on as it always has.)
+    if (this.core.x.cpu_switchin(lp.td) === 0 && !this.core.threadValid(lp.td)) {
+      throw new KernelPanic(`cpu_switchin: ${lp.td} (pid ${lp.lwp_proc.p_pid}) is not a live thread handle`);
+    }
     const cpu = this.cpus[lp.cpu];
     cpu.gd_cnt.v_swtch++;
     cpu.lastlwp = lp;
@@ -500,6 +508,16 @@ export class Kernel {
     return out;
   }
 
+  /** p's LWPs in tid order without a list: for (let t = k.firstLwp(p); t !== null; t = k.nextLwp(t)). */
+  firstLwp(p: Proc): Lwp | null {
+    const td = this.core.x.lwp_first(p.p_lwp_tree);
+    return td > 0 ? this.lwps.get(td)! : null;
+  }
+  nextLwp(lp: Lwp): Lwp | null {
+    const td = this.core.x.lwp_next(lp.td);
+    return td > 0 ? this.lwps.get(td)! : null;
+  }
+
   /** ONLY_LWP_IN_PROC: panics unless p has exactly one LWP. */
   ONLY_LWP_IN_PROC(p: Proc): Lwp {
     if (p.p_nthreads !== 1) throw new KernelPanic(`ONLY_LWP_IN_PROC: pid ${p.p_pid} has ${p.p_nthreads} LWPs`);
@@ -542,17 +560,29 @@ export class Kernel {
     if (!vm_fault_range(this, p, uva >>> 0, bytes.length, true)) return EFAULT;
     return this.core.copyout(pm, uva >>> 0, bytes) === 0 ? 0 : EFAULT;
   }
+  // The word copies and the syscall argument copies are made on every syscall: they call
+  // the core's raw exports, which check the pmap handle themselves (-EINVAL for a dead
+  // one, a kernel bug: copied), so no check is made twice.
   copyinWord(p: Proc, uva: number): number | null {
     const pm = p.p_vmspace!.vm_pmap;
-    const r = this.core.readWord(pm, uva >>> 0);
+    const r = this.readWord(pm, uva);
     if (r !== null || !vm_fault_range(this, p, uva >>> 0, 4, false)) return r;
-    return this.core.readWord(pm, uva >>> 0);
+    return this.readWord(pm, uva);
   }
   copyoutWord(p: Proc, uva: number, v: number): number {
-    const pm = p.p_vmspace!.vm_pmap;
-    if (this.core.writeWord(pm, uva >>> 0, v) === 0) return 0;
+    const pm = p.p_vmspace!.vm_pmap, x = this.core.x;
+    if (this.copied(x.copyout_word(pm, uva | 0, v | 0))) return 0;
     if (!vm_fault_range(this, p, uva >>> 0, 4, true)) return EFAULT;
-    return this.core.writeWord(pm, uva >>> 0, v) === 0 ? 0 : EFAULT;
+    return this.copied(x.copyout_word(pm, uva | 0, v | 0)) ? 0 : EFAULT;
+  }
+  private readWord(pm: number, uva: number): number | null {
+    const x = this.core.x, v = x.copyin_word(pm, uva | 0);
+    return this.copied(-x.core_last_error()) ? v >>> 0 : null;
+  }
+  /** A raw copy's result: true for 0, false for -EFAULT; -EINVAL (a dead pmap) is a panic. */
+  private copied(r: number): boolean {
+    if (r === -EINVAL) throw new KernelPanic("copyin/copyout through a pmap that is not live");
+    return r === 0;
   }
   /** The syscall's argument words from the user stack; null on EFAULT. */
   copyinArgs(p: Proc, uva: number, n: number): number[] | null {
@@ -560,6 +590,27 @@ export class Kernel {
     const r = this.core.copyinWords(pm, uva >>> 0, n);
     if (r !== null || !vm_fault_range(this, p, uva >>> 0, 4 * n, false)) return r;
     return this.core.copyinWords(pm, uva >>> 0, n);
+  }
+  /** syscall2's copyin of the argument words into `out` (unsigned, nothing allocated); false on EFAULT. */
+  copyinArgWords(p: Proc, uva: number, n: number, out: number[]): boolean {
+    if (n === 0) return true;
+    const pm = p.p_vmspace!.vm_pmap, x = this.core.x, io = this.iobuf;
+    if (!this.copied(x.copyin(pm, uva | 0, io | 0, 4 * n))
+      && (!vm_fault_range(this, p, uva >>> 0, 4 * n, false) || !this.copied(x.copyin(pm, uva | 0, io | 0, 4 * n)))) return false;
+    for (let i = 0; i < n; i++) out[i] = this.core.word(io + 4 * i) >>> 0;
+    return true;
+  }
+  /**
+   * The API's copyout of a syscall's argument words (API-checked integers of 32 bits) to
+   * the user stack at uva; 0 or EFAULT. p is the live process whose LWP the API runs.
+   */
+  copyoutArgWords(p: Proc, uva: number, words: readonly number[]): number {
+    const pm = p.p_vmspace!.vm_pmap, x = this.core.x, io = this.iobuf, n = words.length;
+    if (uva + 4 * n > 0x100000000) return EFAULT;
+    for (let i = 0; i < n; i++) this.core.setWord(io + 4 * i, words[i] | 0);
+    if (this.copied(x.copyout(pm, io | 0, uva | 0, 4 * n))) return 0;
+    if (!vm_fault_range(this, p, uva >>> 0, 4 * n, true)) return EFAULT;
+    return this.copied(x.copyout(pm, io | 0, uva | 0, 4 * n)) ? 0 : EFAULT;
   }
   /** A NUL-terminated user string: null on EFAULT, undefined when longer than max. */
   copyinstr(p: Proc, uva: number, max: number): string | null | undefined {

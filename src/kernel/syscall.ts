@@ -30,15 +30,24 @@ export const nosys: Sysent = {
   fn: function* (k, lp) { ksignal(k, lp.lwp_proc, SIGSYS, lp); return EINVAL; },
 };
 
-/** What syscall2 decoded, kept on the LWP (Lwp.sys) until the syscall returns. */
-export interface SyscallCtx { code: number; ent: Sysent; msg: SysMsg; params: number }
+/**
+ * What syscall2 decoded, kept on the LWP (Lwp.sys) until the syscall returns. One per LWP,
+ * made at its first syscall and reused by every later one (an LWP is in one syscall at a
+ * time): with it the argument words, the converted arguments the handler gets and the
+ * trapframe's address (it stays put for the thread's life), so a syscall allocates nothing.
+ */
+export interface SyscallCtx {
+  code: number; ent: Sysent; msg: SysMsg; params: number;
+  words: number[]; args: number[]; tf: number;
+}
 
 /**
  * Enters a syscall on lp (in user mode with its frame set up). The rest is run by
  * Kernel.resume: syscall_start at the first resume, the handler as lp.kgen, syscall_return.
  */
 export function syscall2(k: Kernel, lp: Lwp): void {
-  const core = k.core, tf = core.tfAddr(lp.td); // the frame's words, read in place
+  const sys = syscallCtx(k, lp);
+  const core = k.core, tf = sys.tf; // the frame's words, read in place
   k.cpus[lp.cpu].gd_cnt.v_syscall++;
   let code = core.word(tf + TF_EAX) >>> 0;
   let params = (core.word(tf + TF_ESP) + 4) >>> 0;
@@ -52,8 +61,6 @@ export function syscall2(k: Kernel, lp: Lwp): void {
     params = (params + 8) >>> 0;
   }
   const ent = (code < SYS_MAXSYSCALL ? sysent[code] : undefined) ?? nosys;
-  // The LWP's context (and msg) serves syscall after syscall: it is in one at a time.
-  const sys = lp.sysctx ??= { code: 0, ent: nosys, msg: { fds: [0, 0] }, params: 0 };
   sys.code = code;
   sys.ent = ent;
   sys.params = params;
@@ -62,6 +69,37 @@ export function syscall2(k: Kernel, lp: Lwp): void {
   lp.mode = "kernel";
   lp.kgen = null;
   lp.sys = sys;
+}
+
+/**
+ * Contexts of disposed LWPs, for new LWPs to take (each spawn loop's child makes one
+ * syscall, its exit: without these it would make a context to use once). Bounded.
+ */
+const spareCtx: SyscallCtx[] = [];
+const SPARE_CTX_MAX = 64;
+
+/** The LWP's syscall context, set up at its first syscall (the trapframe's address looked up once). */
+function syscallCtx(k: Kernel, lp: Lwp): SyscallCtx {
+  let sys = lp.sysctx;
+  if (sys === null) {
+    const tf = k.core.tfAddr(lp.td);
+    sys = spareCtx.pop() ?? { code: 0, ent: nosys, msg: { fds: [0, 0] }, params: 0, words: [], args: [], tf };
+    sys.tf = tf;
+    lp.sysctx = sys;
+  }
+  return sys;
+}
+
+/** lwp_dispose: the LWP is gone, and its syscall context (no syscall in it) becomes a spare. */
+export function releaseSyscallCtx(lp: Lwp): void {
+  const sys = lp.sysctx;
+  lp.sysctx = null;
+  if (sys !== null && lp.sys === null && spareCtx.length < SPARE_CTX_MAX) spareCtx.push(sys);
+}
+
+/** The linear address of lp's trapframe, as syscall2 reads and writes it. */
+export function syscallTf(k: Kernel, lp: Lwp): number {
+  return syscallCtx(k, lp).tf;
 }
 
 /** fuword: a user word, or -1 (as unsigned) when it cannot be read. */
@@ -81,9 +119,11 @@ function fuword(k: Kernel, lp: Lwp, uva: number): number {
  */
 export function syscall_start(k: Kernel, lp: Lwp): void {
   const sys = lp.sys!;
-  const words = k.copyinArgs(lp.lwp_proc, sys.params, sys.ent.narg);
-  if (words) lp.kgen = sys.ent.fn(k, lp, convertArgs(sys.ent, words), sys.msg);
-  else syscall_return(k, lp, EFAULT);
+  if (k.copyinArgWords(lp.lwp_proc, sys.params, sys.ent.narg, sys.words)) {
+    lp.kgen = sys.ent.fn(k, lp, convertArgs(sys.ent, sys.words, sys.args), sys.msg);
+  } else {
+    syscall_return(k, lp, EFAULT);
+  }
 }
 
 /**
@@ -91,21 +131,31 @@ export function syscall_start(k: Kernel, lp: Lwp): void {
  * has a signal to deliver, its kernel path is left in lp.kgen for Kernel.resume to run.
  */
 export function syscall_return(k: Kernel, lp: Lwp, error: number): void {
-  const { code, ent, msg } = lp.sys!;
+  const sys = lp.sys!, msg = sys.msg;
   lp.sys = null;
   if (lp.mode === "exited") return;
   if (lp.lwp_thread.td_locks !== 0) {
-    throw new KernelPanic(`syscall ${ent.name} returns to user mode with ${lp.lwp_thread.td_locks} lock(s) held`);
+    throw new KernelPanic(`syscall ${sys.ent.name} returns to user mode with ${lp.lwp_thread.td_locks} lock(s) held`);
   }
-  setReturn(k, lp, error, msg);
-  // ERESTART (-1) is reported as such: the trap will run again. EJUSTRETURN is execve's success.
-  lp.lastSyscall = { code, error: error === EJUSTRETURN ? 0 : error, rv: [msg.fds[0] >>> 0, msg.fds[1] >>> 0] };
+  setReturnAt(k, sys.tf, error, msg);
+  // ERESTART (-1) is reported as such: the trap will run again. EJUSTRETURN is execve's
+  // success. The record is the LWP's, rewritten in place (the API copies what it hands out).
+  const last = lp.lastSyscall ??= { code: 0, error: 0, rv: [0, 0] };
+  last.code = sys.code;
+  last.error = error === EJUSTRETURN ? 0 : error;
+  last.rv[0] = msg.fds[0] >>> 0;
+  last.rv[1] = msg.fds[1] >>> 0;
   if (!userret_fast(lp)) lp.kgen = userret(k, lp);
 }
 
 /** The return half of syscall2: the frame as the user sees it after the trap returns. */
 export function setReturn(k: Kernel, lp: Lwp, error: number, msg: SysMsg): void {
-  const core = k.core, tf = core.tfAddr(lp.td); // the frame's words, written in place
+  setReturnAt(k, k.core.tfAddr(lp.td), error, msg);
+}
+
+/** setReturn on the trapframe at tf (its words are written in place). */
+function setReturnAt(k: Kernel, tf: number, error: number, msg: SysMsg): void {
+  const core = k.core;
   if (error === 0) {
     core.setWord(tf + TF_EAX, msg.fds[0] | 0);
     core.setWord(tf + TF_EDX, msg.fds[1] | 0);

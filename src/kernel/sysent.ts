@@ -173,10 +173,12 @@ for (const [name, decl, fn] of table) {
 
 /**
  * The argument words (unsigned, as copied in) converted by the entry's types: the one place
- * a guest's raw words become kernel values.
+ * a guest's raw words become kernel values. Written into `out` when given (syscall2 passes
+ * the LWP's own array, reused from syscall to syscall: past the entry's arguments it holds
+ * stale ones no handler reads, as shortening an array costs more than the whole conversion).
  */
-export function convertArgs(ent: Sysent, words: number[]): number[] {
-  const types = ent.types, out = new Array<number>(types.length);
+export function convertArgs(ent: Sysent, words: readonly number[], out: number[] = new Array<number>(ent.types.length)): number[] {
+  const types = ent.types;
   for (let i = 0, w = 0; i < types.length; i++) {
     const t = types[i];
     if (t === "int") out[i] = words[w++] | 0;
@@ -186,8 +188,11 @@ export function convertArgs(ent: Sysent, words: number[]): number[] {
   return out;
 }
 
+/** SYS as a map (a name lookup per API syscall: a Map's get is cheaper than hasOwn and an index). */
+const SYS_BY_NAME: ReadonlyMap<string, number> = new Map(Object.entries(SYS));
+
 /** A syscall number from its name or number; undefined if it is neither. */
 export function syscallNumber(s: string | number): number | undefined {
   if (typeof s === "number") return Number.isInteger(s) && s >= 0 && s <= 0xFFFFFFFF ? s : undefined;
-  return typeof s === "string" && Object.hasOwn(SYS, s) ? SYS[s as SyscallName] : undefined;
+  return typeof s === "string" ? SYS_BY_NAME.get(s) : undefined;
 }

@@ -192,6 +192,21 @@ describe("fdinit, fdcopy, fdshare, fdfree (kern_descrip.c 1.78)", () => {
     fdcheck(c0);
   });
 
+  it("fdfree gives the table's builtin nodes, all empty, to the next table that needs nodes", () => {
+    const p = proc0();
+    open(p.p_fd!); // fd 0: the child's copy needs nodes
+    const child = mkproc();
+    child.p_fd = fdcopy(p);
+    const nodes = child.p_fd!.fd_builtin_files;
+    fdfree(child);
+    expect(child.p_fd!.hasNodes()).toBe(false);
+    const again = fdcopy(p)!;
+    expect(again.fd_builtin_files).toBe(nodes);
+    expect(again.fd_files[0].fp).toBe(p.p_fd!.fd_files[0].fp);
+    expect(again.fd_files.slice(1).every((n) => n.fp === null && n.allocated === 0 && n.fileflags === 0)).toBe(true);
+    fdcheck(again);
+  });
+
   it("fdcopy does not inherit a reserved slot: the copy is consistent and hands that slot out", () => {
     const p = proc0();
     const fdp = p.p_fd!;

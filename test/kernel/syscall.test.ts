@@ -226,3 +226,44 @@ describe("syscall2: return", () => {
     expect(seen).toEqual({ ECHILD: 10, EFAULT: 14, EINVAL: 22, ESRCH: 3, EPERM: 1, EBADF: 9, ENOENT: 2 });
   });
 });
+
+describe("syscall2: one context per LWP, reused (nothing allocated per syscall)", () => {
+  it("an LWP's context serves every syscall; the arguments of a longer call do not reach a shorter one's handler", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const lp = lwp(fl, p.pid);
+    ok(fl, p.pid, "getpid");
+    const ctx = lp.sysctx!;
+    // wait4 with four arguments (ECHILD: no child), then kill with two: kill(pid, 0) probes.
+    expect(sys(fl, p.pid, "wait4", [-1, 0, 0, 0]).error).toBe(E.ECHILD);
+    expect(sys(fl, p.pid, "kill", [p.pid, 0]).error).toBe(0);
+    expect(sys(fl, p.pid, "kill", [p.pid, 200]).error).toBe(E.EINVAL); // above _SIG_MAXSIG (128)
+    expect(lp.sysctx).toBe(ctx);
+    expect(ctx.tf).toBe(fl.kernel.core.tfAddr(lp.td));
+  });
+
+  it("a result handed out keeps its values when the LWP makes its next syscall", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const r1 = sys(fl, p.pid, "getpid");
+    const r2 = sys(fl, p.pid, "getppid");
+    expect(r1.rv[0]).toBe(p.pid);
+    expect(r2.rv[0]).toBe(p.ppid);
+    expect(r1.rv).not.toBe(r2.rv);
+  });
+
+  it("a disposed LWP's context goes to the next LWP's first syscall, with that thread's trapframe", () => {
+    const fl = newLab();
+    const p = fl.spawn();
+    const c1 = forkChild(fl, p.pid);
+    ok(fl, c1, "getpid");
+    const ctx = lwp(fl, c1).sysctx!;
+    sys(fl, c1, "exit", [0]);
+    expect(wait4(fl, p.pid, c1, 0).pid).toBe(c1); // reaped: lwp_dispose
+    const c2 = forkChild(fl, p.pid);
+    expect(sys(fl, c2, "getpid").rv[0]).toBe(c2);
+    const lp2 = lwp(fl, c2);
+    expect(lp2.sysctx).toBe(ctx);
+    expect(ctx.tf).toBe(fl.kernel.core.tfAddr(lp2.td));
+  });
+});

@@ -1,6 +1,6 @@
 // Measures the interpreter's speed on tight loops: instructions retired per second,
 // Wasm release build and portable JS build. Run from the repo root after a core build:
-//   node bench/x86-ips.mjs (or npm run bench -- x86)
+//   node bench/x86-ips.bench.mjs (or npm run bench -- x86)
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 const root = process.cwd();
