@@ -7,7 +7,25 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
+
+/* The errno names (their texts differ between C libraries). */
+static const char *
+errname(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case EINVAL: return "EINVAL";
+	case EBUSY: return "EBUSY";
+	case EDEADLK: return "EDEADLK";
+	case ESRCH: return "ESRCH";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EAGAIN: return "EAGAIN";
+	case EINTR: return "EINTR";
+	case EFAULT: return "EFAULT";
+	default: return "other";
+	}
+}
 
 #define NTHREADS 4
 #define ROUNDS 2000
@@ -37,7 +55,7 @@ try_other(void *arg)
 	(void)arg;
 	int t = pthread_mutex_trylock(&lock);
 	int u = pthread_mutex_unlock(&lock);
-	printf("from another thread: trylock %s, unlock %s\n", strerror(t), strerror(u));
+	printf("from another thread: trylock %s, unlock %s\n", errname(t), errname(u));
 	return NULL;
 }
 
@@ -60,10 +78,10 @@ main(void)
 	printf("counter %d (expected %d), returned values sum to %ld\n", counter, NTHREADS * ROUNDS, sum);
 
 	pthread_mutex_lock(&lock);
-	printf("relock by the holder: %s\n", strerror(pthread_mutex_lock(&lock)));
+	printf("relock by the holder: %s\n", errname(pthread_mutex_lock(&lock)));
 	pthread_create(&other, NULL, try_other, NULL);
 	pthread_join(other, NULL);
-	printf("join of itself: %s\n", strerror(pthread_join(pthread_self(), NULL)));
+	printf("join of itself: %s\n", errname(pthread_join(pthread_self(), NULL)));
 	printf("unlock by the holder: %d\n", pthread_mutex_unlock(&lock));
 	printf("trylock when free: %d\n", pthread_mutex_trylock(&lock));
 	return 0;
