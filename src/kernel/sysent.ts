@@ -31,8 +31,9 @@ import { sys_pipe } from "./pipe.js";
 import { sys_ioctl, sys_select, sys_poll } from "./sys_generic.js";
 import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvise } from "./vm_mmap.js";
 import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
-// Userland mutexes (libpthread).
+// Userland mutexes and thread signals (libpthread).
 import { sys_umtx_sleep, sys_umtx_wakeup } from "./kern_umtx.js";
+import { sys_lwp_kill } from "./kern_sig.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -67,8 +68,8 @@ export const SYS = {
   getdtablesize: 89, fcntl: 92, select: 93, readv: 120, writev: 121, mmap: 197, __sysctl: 202,
   getpgid: 207, poll: 209, minherit: 250, issetugid: 253, sched_yield: 331, set_tls_area: 472,
   get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
-  // Userland mutexes (libpthread).
-  umtx_sleep: 469, umtx_wakeup: 470,
+  // Userland mutexes and thread signals (libpthread).
+  umtx_sleep: 469, umtx_wakeup: 470, lwp_kill: 497,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -159,7 +160,8 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["stat", "const char *path, struct stat *ub", sys_stat],
   ["fstat", "int fd, struct stat *sb", sys_fstat],
   ["lstat", "const char *path, struct stat *ub", sys_stat],
-  // Userland mutexes (libpthread).
+  // Userland mutexes and thread signals (libpthread).
+  ["lwp_kill", "pid_t pid, lwpid_t tid, int signum", sys_lwp_kill],
   ["umtx_sleep", "const int *ptr, int value, int timeout", sys_umtx_sleep],
   ["umtx_wakeup", "const int *ptr, int count", sys_umtx_wakeup],
 ];

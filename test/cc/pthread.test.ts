@@ -45,6 +45,18 @@ describe.skipIf(noCompiler !== null)("lwp_create", () => {
   });
 });
 
+describe.skipIf(noCompiler !== null)("lwp_kill and pthread_kill", () => {
+  const { bytes } = compile([join(FIXTURES, "lwp-kill.c"), "-lpthread"], ["-O2"], "lwp-kill");
+  it.each(strategies)("signal one thread, which runs the handler; EINVAL for tid -1 or signal 129, ESRCH for no such LWP (%s)", (strategy) => {
+    const r = runForklab(bytes, [], { strategy });
+    expect(r.output).toBe([
+      "signal 0 to the thread: 0", "pthread_kill: 0", "handler ran on the thread: yes",
+      "tid -1: -1 errno 22", "no such tid: -1 errno 3", "signal 129: -1 errno 22", "",
+    ].join("\n"));
+    expect(r.code).toBe(0);
+  });
+});
+
 describe.skipIf(noCompiler !== null)("the pthread programs of the corpus under both strategies", () => {
   describe.each(["-O0", "-O2"])("at %s", (opt) => {
     it.each(["pthread-mutex", "pthread-cond"].flatMap((p) => strategies.map((s) => [p, s] as const)))("%s (%s)", (p, strategy) => {
