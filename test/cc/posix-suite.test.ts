@@ -4,17 +4,17 @@
 // its own): the native result must be the one the table records for Linux, and forklab's
 // the one it records for forklab, at both levels. Where the two differ the table says
 // why (a 2008 DragonFly behaviour, an interface 2008 DragonFly lacked, or something forklab
-// lacks). The quick set runs by default; POSIX_SUITE=full (npm run test:posix) runs every
-// listed test, the slow ones and all of sigaction/* too.
+// lacks). The quick set (inQuickSet) runs by default; POSIX_SUITE=full (npm run
+// test:posix) runs every listed test, the slow ones and all of sigaction/* too.
 import { describe, it, expect, beforeAll } from "vitest";
 import { noCompiler } from "./helpers.js";
 import { haveSuite, testsOf, runOnForklab, buildNative, runNative, pool, type Run } from "./posix-suite.js";
-import { EXPECTED, QUICK_INTERFACES } from "./posix-suite.expected.js";
+import { EXPECTED, QUICK_INTERFACES, inQuickSet } from "./posix-suite.expected.js";
 
 const full = process.env.POSIX_SUITE === "full";
 const why = noCompiler ?? (haveSuite ? null : "the suite is not fetched (scripts/fetch-posixtests.sh)");
 const listed = Object.keys(EXPECTED);
-const chosen = listed.filter((t) => full || (QUICK_INTERFACES.includes(t.split("/")[0]) && !EXPECTED[t].slow));
+const chosen = listed.filter((t) => full || inQuickSet(t));
 
 describe("the expectation table", () => {
   it("gives a reason wherever forklab's result is not Linux's, and covers every test of the quick interfaces", () => {
@@ -22,7 +22,7 @@ describe("the expectation table", () => {
       if (e.forklab !== e.linux) expect(e.why, t).toMatch(/\S/);
       else expect(e.why, t).toBeUndefined();
     }
-    if (haveSuite) for (const iface of QUICK_INTERFACES) for (const t of testsOf(iface)) expect(listed, t).toContain(t);
+    if (haveSuite) for (const iface of [...QUICK_INTERFACES, "sigaction"]) for (const t of testsOf(iface)) expect(listed, t).toContain(t);
   });
 });
 
