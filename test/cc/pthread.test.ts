@@ -57,6 +57,18 @@ describe.skipIf(noCompiler !== null)("lwp_kill and pthread_kill", () => {
   });
 });
 
+describe.skipIf(noCompiler !== null)("semaphores", () => {
+  const { bytes } = compile([join(FIXTURES, "sem.c"), "-lpthread"], ["-O2"], "sem");
+  it.each(strategies)("sem_wait sleeps until sem_post; EAGAIN, ETIMEDOUT, and ENOSYS for process-shared and named ones (%s)", (strategy) => {
+    const r = runForklab(bytes, [], { strategy });
+    expect(r.output).toBe([
+      "5 posts taken, value 0", "trywait at 0: -1 errno 35", "timedwait: -1 errno 60", "after a post: trywait 0",
+      "process-shared: -1 errno 78", "sem_open: SEM_FAILED errno 78", "destroy: 0", "",
+    ].join("\n"));
+    expect(r.code).toBe(0);
+  });
+});
+
 describe.skipIf(noCompiler !== null)("the pthread programs of the corpus under both strategies", () => {
   describe.each(["-O0", "-O2"])("at %s", (opt) => {
     it.each(["pthread-mutex", "pthread-cond"].flatMap((p) => strategies.map((s) => [p, s] as const)))("%s (%s)", (p, strategy) => {
