@@ -5,16 +5,18 @@
 // the one it records for forklab, at both levels. Where the two differ the table says
 // why (a 2008 DragonFly behaviour, an interface 2008 DragonFly lacked, or something forklab
 // lacks). The quick set (inQuickSet) runs by default; POSIX_SUITE=full (npm run
-// test:posix) runs every listed test, the slow ones and all of sigaction/* too.
+// test:posix) runs every listed test, the slow ones and all of sigaction/* too, and
+// POSIX_SUITE=REGEX the tests whose name it matches (e.g. "^fork/").
 import { describe, it, expect, beforeAll } from "vitest";
 import { noCompiler } from "./helpers.js";
 import { haveSuite, testsOf, runOnForklab, buildNative, runNative, pool, type Run } from "./posix-suite.js";
 import { EXPECTED, QUICK_INTERFACES, inQuickSet } from "./posix-suite.expected.js";
 
-const full = process.env.POSIX_SUITE === "full";
+const only = process.env.POSIX_SUITE;
+const pick = only === undefined ? inQuickSet : only === "full" ? () => true : (t: string) => new RegExp(only).test(t);
 const why = noCompiler ?? (haveSuite ? null : "the suite is not fetched (scripts/fetch-posixtests.sh)");
 const listed = Object.keys(EXPECTED);
-const chosen = listed.filter((t) => full || inQuickSet(t));
+const chosen = listed.filter(pick);
 
 describe("the expectation table", () => {
   it("gives a reason wherever forklab's result is not Linux's, and covers every test of the quick interfaces", () => {
