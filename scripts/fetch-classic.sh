@@ -6,6 +6,9 @@
 #   stress 1.0.7 (Amos Waterland's stress: forks cpu, io, vm and hdd hogs, alarm(2)
 #   timeout, wait(2), kill(-pgrp, SIGUSR1) on failure) -> .cache/classic/stress-1.0.7/
 #
+#   posixtestsuite 1.5.2 (the Open POSIX Test Suite, later merged into LTP;
+#   test/cc/posix-suite.test.ts, docs/posix-suite.md) -> .cache/classic/posixtestsuite/
+#
 #   scripts/fetch-classic.sh [DIR]      (default .cache/classic)
 #
 # Needs a deb-src line for Debian's main archive in apt's sources (.ci/run adds one) and
@@ -36,5 +39,6 @@ fetch() {
 
 status=0
 fetch stress stress_1.0.7.orig.tar.gz cdaa56671506133e2ed8e1e318d793c2a21c4a00adc53f31ffdef1ece8ace0b1 stress-1.0.7 || status=1
+fetch posixtestsuite posixtestsuite_1.5.2.orig.tar.gz 15a2185672127cba851d35ec9d538ff6148defdbb75f99c7e9c50aeba0f94757 posixtestsuite || status=1
 [ "$status" -eq 0 ] || exit 1
 echo "fetch-classic: sources in $dir"

@@ -118,17 +118,17 @@ const REFUSED: [RegExp, string][] = [
   [/^-m(64|x32)$/, "forklab runs i386 programs (-m32)"],
   [/^-(nostdlib|nostartfiles|nodefaultlibs|nostdinc)$/, "forklab cc supplies the start-up code, C library and headers itself"],
   [/^-fsanitize/, "the sanitizers' run-time libraries are not available for forklab"],
-  [/^-pthread$/, "there are no POSIX threads for forklab: use lwp_create(2) (sys/lwp.h)"],
 ];
 
 /**
  * Parses a gcc-style command line: inputs (.c .S .s .o .a), -o FILE, -c, -O*, -g*, -D, -U,
  * -I, -L, -l, -W* (and -Wl,...), -w, -std=, -march=, -mtune=, -f* (code generation),
- * -pedantic*, -s, -pipe, -static (a no-op), -v. Throws a UsageError for anything else.
+ * -pedantic*, -s, -pipe, -static (a no-op), -pthread (-D_REENTRANT, and -lpthread after
+ * everything else, as gcc does), -v. Throws a UsageError for anything else.
  */
 export function parseCcArgs(argv: string[]): CcRequest & { verbose: boolean } {
   const args: string[] = [];
-  let output: string | undefined, compileOnly = false, verbose = false, inputs = 0;
+  let output: string | undefined, compileOnly = false, verbose = false, pthread = false, inputs = 0;
   const valueOf = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
@@ -142,6 +142,7 @@ export function parseCcArgs(argv: string[]): CcRequest & { verbose: boolean } {
     if (a === "-c") { compileOnly = true; continue; }
     if (a === "-v") { verbose = true; continue; }
     if (a === "-static") continue; // what forklab cc always makes
+    if (a === "-pthread") { pthread = true; args.push("-D_REENTRANT"); continue; }
     if (a === "-s" || a === "-pipe") { args.push(a); continue; }
     if (["-D", "-U", "-I", "-L", "-l"].includes(a)) { args.push(a + valueOf(i, a)); i++; continue; }
     if (/^-(D|U|I|L|l).+/.test(a) || /^-O([0-3sgz]|fast)?$/.test(a) || /^-g(gdb)?[0-3]?$/.test(a) ||
@@ -158,6 +159,7 @@ export function parseCcArgs(argv: string[]): CcRequest & { verbose: boolean } {
     inputs++;
   }
   if (inputs === 0) throw new UsageError("no input files (give C sources, objects or archives)");
+  if (pthread && !compileOnly) args.push("-lpthread");
   if (compileOnly && output !== undefined && args.filter((a) => SOURCE.has(extname(a))).length > 1) {
     throw new UsageError("-o with -c takes one source file");
   }

@@ -23,6 +23,7 @@ import { chgproccnt, plimit_fork, plimit_lwp_fork, rlimToInt, RLIMIT_NPROC } fro
 import { fdinit, fdcopy, fdshare, fdfree, filedesc_to_leader_alloc } from "./filedesc.js";
 import { vref } from "./vfs.js";
 import { vm_fork } from "./vm.js";
+import { vm_fault_range } from "./vm_map.js";
 import { ppsratecheck } from "./ratecheck.js";
 import { proc_add_allproc } from "./kern_proc.js";
 import { fork1_undo, lwp_dispose } from "./exit.js";
@@ -97,6 +98,11 @@ export function* sys_lwp_create(k: Kernel, lp0: Lwp, args: number[], _msg: SysMs
   // forklab only: no kernel stack could be had (frames or thread slots ran out). The 2008
   // kernel would block in kmem_alloc; forklab returns EAGAIN, as pthread_create would.
   if (!lp) return EAGAIN;
+  // cpu_prepare_lwp's two suword()s: a page not yet there (an mmap'd stack never touched)
+  // is faulted in as trap_pfault does for the kernel's own accesses to user memory. A
+  // copy-on-write page is left to the core's copyout, which copies it itself (and whose
+  // failure rev 1.76 does not check).
+  vm_fault_range(k, p, (params.stack - 8) >>> 0, 8, false);
   let error = k.core.cpuPrepareLwp(lp.td, p.p_vmspace!.vm_pmap, params.func, params.arg, params.stack);
   error = error < 0 ? -error : 0; // stored, but not checked before the tid copyouts (rev 1.76)
   let failed = false;

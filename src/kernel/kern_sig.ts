@@ -63,6 +63,26 @@ export function* sys_kill(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGe
 }
 
 /**
+ * lwp_kill(pid, tid, sig): kill's single-process path aimed at one LWP of it. A tid is
+ * required (-1: EINVAL, that is kill's job); pid -1 is the caller's process; a broadcast
+ * pid does not mix with a tid (EINVAL); no LWP with that tid: ESRCH.
+ */
+export function* sys_lwp_kill(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  let pid = args[0] | 0;
+  const tid = args[1] | 0, sig = args[2] >>> 0;
+  if (tid === -1) return EINVAL;
+  if (pid === -1) pid = lp.lwp_proc.p_pid;
+  if (sig > _SIG_MAXSIG || pid <= 0) return EINVAL;
+  const p = pfind(k, pid);
+  if (!p) return ESRCH;
+  if (!CANSIGNAL(lp.lwp_proc, p, sig)) return EPERM;
+  const target = k.lwpsOf(p).find((t) => t.lwp_tid === tid);
+  if (!target) return ESRCH;
+  if (sig) ksignal(k, p, sig, target);
+  return 0;
+}
+
+/**
  * killpg: every member of the group except init and proc0, zombies, system processes
  * and those the caller may not signal, walked under pg_lock held exclusive (the
  * interlock with fork1's shared hold). ESRCH when none qualified.

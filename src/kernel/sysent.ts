@@ -33,6 +33,9 @@ import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvi
 import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
 // Programs from well-known suites (stress --io, --hdd).
 import { sys_sync, sys_unlink } from "./vfs_syscalls.js";
+// Userland mutexes and thread signals (libpthread).
+import { sys_umtx_sleep, sys_umtx_wakeup } from "./kern_umtx.js";
+import { sys_lwp_kill } from "./kern_sig.js";
 
 export type SyscallFn = (k: Kernel, lp: Lwp, args: number[], msg: SysMsg) => KGen<number>;
 
@@ -69,6 +72,8 @@ export const SYS = {
   get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
   // Programs from well-known suites.
   unlink: 10, sync: 36,
+  // Userland mutexes and thread signals (libpthread).
+  umtx_sleep: 469, umtx_wakeup: 470, lwp_kill: 497,
 } as const;
 export type SyscallName = keyof typeof SYS;
 
@@ -162,6 +167,10 @@ const table: [SyscallName, string, SyscallFn][] = [
   // Programs from well-known suites.
   ["unlink", "char *path", sys_unlink],
   ["sync", "", sys_sync],
+  // Userland mutexes and thread signals (libpthread).
+  ["lwp_kill", "pid_t pid, lwpid_t tid, int signum", sys_lwp_kill],
+  ["umtx_sleep", "const int *ptr, int value, int timeout", sys_umtx_sleep],
+  ["umtx_wakeup", "const int *ptr, int count", sys_umtx_wakeup],
 ];
 
 export const sysent: (Sysent | undefined)[] = [];

@@ -24,6 +24,11 @@ describe("parseCcArgs", () => {
       .toEqual(["-g", "-Os", "-std=c99", "-march=i686", "-fno-strict-aliasing", "-Wl,-Map,x.map", "-w", "x.S"]);
   });
 
+  it("takes -pthread as gcc does: -D_REENTRANT where it stands, -lpthread after everything (none with -c)", () => {
+    expect(parseCcArgs(["-pthread", "a.c", "-lm"]).args).toEqual(["-D_REENTRANT", "a.c", "-lm", "-lpthread"]);
+    expect(parseCcArgs(["-c", "-pthread", "a.c"]).args).toEqual(["-D_REENTRANT", "a.c"]);
+  });
+
   it.each([
     [[], /no input files/],
     [["-O2"], /no input files/],
@@ -36,7 +41,6 @@ describe("parseCcArgs", () => {
     [["a.c", "-m64"], /i386/],
     [["a.c", "-nostdlib"], /supplies the start-up code/],
     [["a.c", "-fsanitize=address"], /sanitizers/],
-    [["a.c", "-pthread"], /lwp_create/],
     [["a.c", "--frobnicate"], /unknown option --frobnicate/],
     [["-c", "a.o"], /-c compiles sources/],
     [["-c", "a.c", "b.c", "-o", "x.o"], /-o with -c takes one source file/],

@@ -54,7 +54,7 @@ describe("the corpus", () => {
 describe.skipIf(noCompiler !== null)("forklab cc builds every corpus program", () => {
   describe.each(["-O0", "-O2"])("at %s", (opt) => {
     it.each(programs)("%s: a static i386 ELF executable that forklab loads and starts", (p) => {
-      const { bytes } = compile([source(p), "-lm"], [opt], p);
+      const { bytes } = compile([source(p), "-lm", "-lpthread"], [opt], p);
       const { hdr, phdrs } = readHeaders(bytes);
       expect(hdr.machine).toBe(3);   // EM_386
       expect(hdr.type).toBe(2);      // ET_EXEC
@@ -109,7 +109,7 @@ describe.skipIf(noCompiler !== null || !runs.ok)(`every corpus program on forkla
   describe.each(["-O0", "-O2"])("at %s", (opt) => {
     it.each(programs)("%s prints what its expected file says and exits with its status", (p) => {
       const exp = readExpected(join(CORPUS, `${p}.expected`));
-      const r = runForklab(compile([source(p), "-lm"], [opt], p).bytes, [], { seconds: 30 });
+      const r = runForklab(compile([source(p), "-lm", "-lpthread"], [opt], p).bytes, [], { seconds: 30 });
       expect(matchesExpected(r.output, exp), r.output).toBe(true);
       expect(r.code).toBe(exp.status);
     });

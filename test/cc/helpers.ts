@@ -107,9 +107,9 @@ let redirector: Uint8Array | null = null;
  * tty, so stdio buffers fully, as with a pipe under qemu. A program the interpreter
  * stops with SIGILL reports the instruction's address and bytes.
  */
-export function runForklab(bytes: Uint8Array, args: string[] = [], opts: { seconds?: number; uid?: number } = {}): ForklabRun {
+export function runForklab(bytes: Uint8Array, args: string[] = [], opts: { seconds?: number; uid?: number; strategy?: "cow" | "copy" } = {}): ForklabRun {
   redirector ??= compile([join(FIXTURES, "redirect.c")], ["-O2"], "redirect").bytes;
-  const fl = new Forklab({ physBytes: 64 << 20, strategy: "cow" });
+  const fl = new Forklab({ physBytes: 64 << 20, strategy: opts.strategy ?? "cow" });
   fl.kernel.vfs.mkdir("/tmp", 0o1777);
   fl.installFile("/bin/prog", bytes, 0o755);
   const image = parseElf(redirector, "redirect");

@@ -37,7 +37,7 @@ const EXPECTED: RegExp[] = [
   /^dist\/src\/[\w/.-]+\.(js|d\.ts)$/, /^dist\/assembly\/i386\.(js|d\.ts)$/,
   /^dist\/cjs\/forklab\.cjs$/, /^dist\/cjs\/package\.json$/, /^dist\/cjs\/(src|assembly)\/[\w/.-]+\.d\.ts$/,
   /^dist\/browser\/forklab\.js$/,
-  /^libc\/(include|newlib-include)\/[\w/.-]+\.h$/, /^libc\/lib\/(crt1\.o|lib[cm]\.a|forklab\.ld)$/,
+  /^libc\/(include|newlib-include)\/[\w/.-]+\.h$/, /^libc\/lib\/(crt1\.o|lib[cm]\.a|libpthread\.a|forklab\.ld)$/,
 ];
 
 /** Every file path package.json points at (main, types, bin, exports). */

@@ -77,6 +77,8 @@
 #define SYS_sigaction 342
 #define SYS_sigpending 343
 #define SYS_sigreturn 344
+#define SYS_umtx_sleep 469
+#define SYS_umtx_wakeup 470
 #define SYS_set_tls_area 472
 #define SYS_get_tls_area 473
 #define SYS_stat 475
