@@ -27,15 +27,12 @@ export function ensureMemory(end: i32): bool {
   return pages <= have || memGrow(pages - have) >= 0;
 }
 
-/** Threads that fit by default: one per four frames, at most what kernel VA holds; -EINVAL for a bad size. */
+/** Threads that fit by default: one per frame (a thread holds at least its pcb's frame); -EINVAL for a bad size. */
 export function defaultMaxThreads(physBytes: i32): i32 {
   return physSizeOk(physBytes) ? threadsFor(physBytes) : -EINVAL;
 }
 
-function threadsFor(physBytes: i32): i32 {
-  const n = (physBytes >>> PAGE_SHIFT) >> 2;
-  return n < KSTACK_MAX_THREADS ? n : KSTACK_MAX_THREADS;
-}
+function threadsFor(physBytes: i32): i32 { return physBytes >>> PAGE_SHIFT; }
 
 /** Physical memory is whole pages, 1 MiB to 3 GiB. */
 function physSizeOk(physBytes: i32): bool {
@@ -66,7 +63,8 @@ function layoutBytes(physBytes: i32, maxThreads: i32): i32 {
   return n + IOBUF_BYTES;
 }
 
-function maxPmaps(nframes: i32): i32 { return nframes < 65536 ? nframes : 65536; }
+/** An address space holds at least its directory's frame. */
+function maxPmaps(nframes: i32): i32 { return nframes; }
 
 /** Whether [p, p + n) lies inside linear memory (p and n unsigned). */
 export function inMemory(p: i32, n: i32): bool {
@@ -85,6 +83,11 @@ export function inMemory(p: i32, n: i32): bool {
  * nothing changed.
  */
 export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
+  return initZeroed(ctl, physBase, physBytes, maxThreads, false);
+}
+
+/** initAt, told whether physical memory is fresh (all zeros): then no frame needs zeroing before first use. */
+function initZeroed(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32, zeroed: bool): i32 {
   if (!physSizeOk(physBytes)) return -EINVAL;
   maxThreads = threadsArg(physBytes, maxThreads);
   if (maxThreads < 0) return maxThreads;
@@ -109,7 +112,7 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   st32(ctl + C_IOBUF, p); st32(ctl + C_IOBUF_BYTES, IOBUF_BYTES); p += IOBUF_BYTES;
   st32(ctl + C_END, (physBase + physBytes) | 0);
   setState(ctl);
-  framesInit();
+  framesInit(zeroed);
   threadsInit();
   headsInit();
   opAttrInit();
@@ -126,8 +129,10 @@ export function init(physBytes: i32, maxThreads: i32): i32 {
   if (maxThreads < 0) return maxThreads;
   const ctl = align(heapBase(), 16);
   const physBase = align(ctl + layoutBytes(physBytes, maxThreads), 65536);
+  // Memory grown for it now is fresh: zeros (a reset over an earlier core is not).
+  const zeroed = leu(memPages(), physBase >>> 16);
   if (!ensureMemory((physBase + physBytes) | 0)) return -ENOMEM;
-  return initAt(ctl, physBase, physBytes, maxThreads);
+  return initZeroed(ctl, physBase, physBytes, maxThreads, zeroed);
 }
 
 /** Makes the core whose control block is at `ctl` the current one: 0, or -EINVAL if it is not a core. */

@@ -174,7 +174,8 @@
 /* ---- assembly/pmap.ts */
 #define FORKLAB_KSTACK_AREA ((int32_t)0xC0400000)
 #define FORKLAB_KSTACK_STRIDE ((int32_t)0x00004000)
-#define FORKLAB_KSTACK_MAX_THREADS ((int32_t)0x0000FD00)
+#define FORKLAB_KSTACK_KVA_SLOTS ((int32_t)0x0000FD00)
+#define FORKLAB_KSTACK_MAX_THREADS ((int32_t)0x000C0000)
 /* pmap_fork strategies (the face's Strategy codes). */
 #define FORKLAB_FORK_COPY ((int32_t)0x00000000)
 #define FORKLAB_FORK_COW ((int32_t)0x00000001)

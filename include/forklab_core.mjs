@@ -166,7 +166,8 @@ export const MAX_PHYS_BYTES = -1073741824; // 3 GiB, as a negative i32
 // ---- assembly/pmap.ts
 export const KSTACK_AREA = -1069547520;
 export const KSTACK_STRIDE = 16384;
-export const KSTACK_MAX_THREADS = 64768;
+export const KSTACK_KVA_SLOTS = 64768;
+export const KSTACK_MAX_THREADS = 786432;
 // pmap_fork strategies (the face's Strategy codes).
 export const FORK_COPY = 0;
 export const FORK_COW = 1;

@@ -220,10 +220,11 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
 
     /* Allocate new proc. */
     p2 = new Proc(new List<Proc>());
-    // forklab: the core's thread table (its kernel stacks fill the kernel's address space)
-    // is full. The kernel's allocations here would wait for memory (vm_wait), and so does
-    // the fork, for a second at most; if no exit freed a slot by then, lwp_fork fails
-    // with ENOMEM as an allocation out of simulated memory does (docs/kernel.md).
+    // forklab: the core cannot give the new LWP a thread (every slot taken, or no frame
+    // for its kernel stack). The kernel's allocations here would wait for memory
+    // (vm_wait), and so does the fork, for a second at most; if no exit freed one by then,
+    // lwp_fork fails with ENOMEM as an allocation out of simulated memory does
+    // (docs/kernel.md).
     if (k.core.x.thread_table_full() !== 0) yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
 
     /* Setup linkage for kernel based threading XXX lwp */
