@@ -220,12 +220,17 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
 
     /* Allocate new proc. */
     p2 = new Proc(new List<Proc>());
-    // forklab: the core cannot give the new LWP a thread (every slot taken, or no frame
-    // for its kernel stack). The kernel's allocations here would wait for memory
-    // (vm_wait), and so does the fork, for a second at most; if no exit freed one by then,
-    // lwp_fork fails with ENOMEM as an allocation out of simulated memory does
-    // (docs/kernel.md).
-    if (k.core.x.thread_table_full() !== 0) yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+    // forklab: memory cannot hold the new process (no thread for it, or fewer free frames
+    // than its kernel stack and page tables take). The kernel's allocations here would
+    // wait for memory (vm_wait), and so does the fork, for a second at most; if no exit
+    // freed enough by then, the allocation that finds nothing fails with ENOMEM, as one
+    // out of simulated memory does (docs/kernel.md). Never a refusal at once, which a
+    // bomb's children would retry in a tight loop.
+    if (!forkFits(k, p1, flags)) {
+      lp1.forkWaiting = true;
+      yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+      lp1.forkWaiting = false;
+    }
 
     /* Setup linkage for kernel based threading XXX lwp */
     if (flags & RFTHREAD) {
@@ -421,6 +426,21 @@ function heuristic_forking(origlp: Lwp, lp: Lwp): void {
   lp.lwp_estcpu = Math.min(origlp.lwp_estcpu + ESTCPUPPQ, ESTCPUMAX);
   lp.lwp_origcpu = lp.lwp_estcpu;
   origlp.lwp_estcpu = Math.min(origlp.lwp_estcpu + ESTCPUPPQ, ESTCPUMAX);
+}
+
+/**
+ * Whether memory holds what fork takes at least: a thread (its stack's top frame) and,
+ * unless RFMEM shares the address space, a page directory and a copy of each page
+ * table of p1 (and under "copy" each resident page).
+ */
+function forkFits(k: Kernel, p1: Proc, flags: number): boolean {
+  if (k.core.x.thread_table_full() !== 0) return false;
+  let need = 1;
+  if ((flags & (RFPROC | RFMEM)) === RFPROC) {
+    const pm = p1.p_vmspace!.vm_pmap;
+    need += 1 + k.core.x.pmap_ptcount(pm) + (k.tun.strategy === "copy" ? k.core.x.pmap_resident(pm) : 0);
+  }
+  return k.core.framesFree() >= need;
 }
 
 /**

@@ -223,11 +223,14 @@ export function checkInvariants(k: Kernel): void {
   const core = auditCore(k.core);
   const procs = [...k.procs.allproc, ...k.procs.zombproc];
 
-  const n = procs.length;
-  if (k.nprocs !== n) broken("nprocs", "the process table", `nprocs ${k.nprocs}, but ${k.procs.allproc.length} live + ${k.procs.zombproc.length} zombie processes`);
+  // Forks waiting for memory have counted their child, which does not exist yet.
+  const forking: Lwp[] = [];
+  for (const lp of k.lwps.values()) if (lp.forkWaiting) forking.push(lp);
+  const n = procs.length + forking.length;
+  if (k.nprocs !== n) broken("nprocs", "the process table", `nprocs ${k.nprocs}, but ${k.procs.allproc.length} live + ${k.procs.zombproc.length} zombie processes + ${forking.length} forks waiting`);
 
   checkProcLinks(k, procs);
-  checkUids(k, procs);
+  checkUids(k, procs, forking);
   checkVmspaces(k, procs, core);
   checkLwps(k, procs, core);
   checkRunQueues(k);
@@ -255,9 +258,9 @@ function checkProcLinks(k: Kernel, procs: Proc[]): void {
 }
 
 /** Each uid's ui_proccnt is the number of processes whose real uid it is. */
-function checkUids(k: Kernel, procs: Proc[]): void {
+function checkUids(k: Kernel, procs: Proc[], forking: Lwp[]): void {
   const count = new Map<Uidinfo, number>();
-  for (const p of procs) {
+  for (const p of [...procs, ...forking.map((lp) => lp.lwp_proc)]) {
     const ui = p.p_ucred?.cr_ruidinfo;
     if (ui) count.set(ui, (count.get(ui) ?? 0) + 1);
   }
@@ -389,7 +392,7 @@ function checkRunQueues(k: Kernel): void {
     if (lp.wchan) {
       sleeping++;
       if (lp.lwp_stat !== LSSLEEP || lp.onRunq || lp.mode !== "kernel") broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" with lwp_stat ${lp.lwp_stat}, onRunq ${lp.onRunq}, mode ${lp.mode}`);
-      if (!k.sleepq.sleepers(lp.wchan).includes(lp)) broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" but not on its channel's queue`);
+      if (!k.sleepq.holds(lp.wchan, lp)) broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" but not on its channel's queue`);
       continue;
     }
     switch (lp.mode) {

@@ -294,6 +294,23 @@ describe("the thread table", () => {
     expect(r2.done && r2.error).toBe(0);
   });
 
+  it("a fork bomb that fills memory waits for memory a second at a time, never refused in a tight loop", () => {
+    const fl = new Forklab({ physBytes: 4 * MiB, maxproc: 5000 });
+    const p = fl.spawn({ image: bundledProgram("forkbomb"), argv: ["forkbomb"], uid: 0 }).pid;
+    fl.on("exit", () => { throw new Error("no process of the bomb exits"); });
+    fl.run({ ticks: 100 });
+    const n = fl.sysctl("kern.nprocs");
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(5000);                       // memory, not maxproc, stopped it
+    const syscalls = fl.counters().v_syscall;
+    fl.run({ ticks: 300 });
+    // Each process forks at most once a second (a wait, then ENOMEM or a fork that fits).
+    expect(fl.counters().v_syscall - syscalls).toBeLessThan(4 * n);
+    // Asleep: in fork (vmwait), or in a copy-on-write fault that found no frame (pfault).
+    expect(["vmwait", "pfault"]).toContain((fl.result(p) as { wmesg: string }).wmesg);
+    fl.checkInvariants();
+  });
+
   it("spawn() says no thread can be had instead of sleeping", () => {
     const fl = new Forklab({ physBytes: 2 * MiB });
     const core = fl.kernel.core;
