@@ -7,7 +7,7 @@ import {
   C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
   C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END, C_PTGROUPS,
 } from "./state";
-import { framesInit } from "./frames";
+import { framesInit, PHYS_GROW_MIN } from "./frames";
 import { PAGE_SHIFT, EINVAL, ENOMEM } from "./i386";
 import { pmapBootstrap, PMAP_SLOT, KSTACK_MAX_THREADS } from "./pmap";
 import { THR_SLOT, threadsInit } from "./cpu";
@@ -83,17 +83,21 @@ export function inMemory(p: i32, n: i32): bool {
  * nothing changed.
  */
 export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
-  return initZeroed(ctl, physBase, physBytes, maxThreads, false);
+  return initGrown(ctl, physBase, physBytes, maxThreads, physBytes, false);
 }
 
-/** initAt, told whether physical memory is fresh (all zeros): then no frame needs zeroing before first use. */
-function initZeroed(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32, zeroed: bool): i32 {
+/**
+ * initAt with only the first `grown` bytes of physical memory inside linear memory (the
+ * rest is grown as frames are first used: frames.ts), told whether they are fresh (all
+ * zeros): then no frame needs zeroing before its first use.
+ */
+function initGrown(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32, grown: i32, zeroed: bool): i32 {
   if (!physSizeOk(physBytes)) return -EINVAL;
   maxThreads = threadsArg(physBytes, maxThreads);
   if (maxThreads < 0) return maxThreads;
   if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0 || ltu(ctl, heapBase()) || !ltu(ctl, physBase)) return -EINVAL;
   if (ltu((physBase - ctl) | 0, layoutBytes(physBytes, maxThreads))) return -EINVAL;
-  if (!inMemory(physBase, physBytes)) return -ENOMEM;
+  if (!inMemory(physBase, grown)) return -ENOMEM;
   // Over the current core, only in its place (a reset): other cores are the host's to keep apart.
   if (K != 0 && ctl != K && ltu(ctl, ld32(K + C_END)) && ltu(K, (physBase + physBytes) | 0)) return -EINVAL;
   const nframes = physBytes >>> PAGE_SHIFT;
@@ -112,7 +116,7 @@ function initZeroed(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32, ze
   st32(ctl + C_IOBUF, p); st32(ctl + C_IOBUF_BYTES, IOBUF_BYTES); p += IOBUF_BYTES;
   st32(ctl + C_END, (physBase + physBytes) | 0);
   setState(ctl);
-  framesInit(zeroed);
+  framesInit(zeroed, grown >>> PAGE_SHIFT);
   threadsInit();
   headsInit();
   opAttrInit();
@@ -129,10 +133,12 @@ export function init(physBytes: i32, maxThreads: i32): i32 {
   if (maxThreads < 0) return maxThreads;
   const ctl = align(heapBase(), 16);
   const physBase = align(ctl + layoutBytes(physBytes, maxThreads), 65536);
+  // Physical memory beyond the first step is grown as it is first used (frames.ts).
   // Memory grown for it now is fresh: zeros (a reset over an earlier core is not).
+  const grown = ltu(physBytes, PHYS_GROW_MIN << PAGE_SHIFT) ? physBytes : PHYS_GROW_MIN << PAGE_SHIFT;
   const zeroed = leu(memPages(), physBase >>> 16);
-  if (!ensureMemory((physBase + physBytes) | 0)) return -ENOMEM;
-  return initZeroed(ctl, physBase, physBytes, maxThreads, zeroed);
+  if (!ensureMemory((physBase + grown) | 0)) return -ENOMEM;
+  return initGrown(ctl, physBase, physBytes, maxThreads, grown, zeroed);
 }
 
 /** Makes the core whose control block is at `ctl` the current one: 0, or -EINVAL if it is not a core. */

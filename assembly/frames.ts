@@ -6,10 +6,15 @@
 // frame's refcount word is first written when the frame is handed out. Frame 0 is never
 // handed out (it holds the real-mode vectors on a PC), so a physical address of 0 means
 // "no frame".
-import { ld32, st32 } from "./mem";
+//
+// A core the core laid out itself (core_init) also grows linear memory with the
+// high-water mark: physical memory is made (memory.grow) in steps that double, from 64
+// MiB, as frames are first handed out, so a large machine costs its host nothing until
+// used (docs/core.md). Memory grown is fresh, all zeros.
+import { ld32, st32, memPages, memGrow } from "./mem";
 import {
-  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, C_FRAME_HWM, C_PHYS_ZERO,
-  STAT_FRAMES_PEAK, stat, statAdd,
+  K, PHYS, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, C_FRAME_HWM, C_PHYS_ZERO,
+  C_PHYS_GROWN, STAT_FRAMES_PEAK, stat, statAdd,
 } from "./state";
 import { pzero } from "./phys";
 import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
@@ -22,13 +27,33 @@ export function framesFree(): i32 { return ld32(K + C_FREE_TOP) + ld32(K + C_NFR
 
 /**
  * Every frame but frame 0 free and never used; `zeroed` says whether physical memory is
- * fresh (all zeros), so that a never-used frame needs no zeroing.
+ * fresh (all zeros), so that a never-used frame needs no zeroing; the first `grown`
+ * frames lie inside linear memory already.
  */
-export function framesInit(zeroed: bool): void {
+export function framesInit(zeroed: bool, grown: i32): void {
   st32(ld32(K + C_REFCNT), 1); // frame 0: reserved forever
   st32(K + C_FREE_TOP, 0);
   st32(K + C_FRAME_HWM, 1);
   st32(K + C_PHYS_ZERO, zeroed ? 1 : 0);
+  st32(K + C_PHYS_GROWN, grown);
+}
+
+/** Frames that physical memory's first growth step covers (64 MiB). */
+export const PHYS_GROW_MIN: i32 = 16384;
+
+/** Grows linear memory so that frame pfn is inside it, doubling what is there: false when the host has no more. */
+function physGrow(pfn: i32): bool {
+  const n = ld32(K + C_NFRAMES);
+  let grown = ld32(K + C_PHYS_GROWN) << 1;
+  if (grown < PHYS_GROW_MIN) grown = PHYS_GROW_MIN;
+  if (grown <= pfn) grown = pfn + 1;
+  if (grown > n) grown = n;
+  const end = PHYS + (grown << PAGE_SHIFT); // as unsigned; 0 is 4 GiB
+  const pages = end == 0 ? 65536 : (end >>> 16) + ((end & 0xFFFF) != 0 ? 1 : 0);
+  const have = memPages();
+  if (pages > have && memGrow(pages - have) < 0) return false;
+  st32(K + C_PHYS_GROWN, grown);
+  return true;
 }
 
 /**
@@ -63,6 +88,7 @@ function take(): i32 {
   } else {
     const hwm = ld32(K + C_FRAME_HWM);
     if (hwm >= ld32(K + C_NFRAMES)) return 0;
+    if (hwm >= ld32(K + C_PHYS_GROWN) && !physGrow(hwm)) return 0;
     st32(K + C_FRAME_HWM, hwm + 1);
     pfn = hwm;
   }

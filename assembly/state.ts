@@ -45,7 +45,8 @@ export const C_THR_HWM: i32 = 92;
 export const C_HEAD_HWM: i32 = 96;
 export const C_PTGROUPS: i32 = 100;    // linear address of i32 ptgroups[nframes] (pmap.ts)
 export const C_FRAME_FAIL: i32 = 104;  // fault injection: the allocation that fails, counted down (0 = none)
-// (108, 112: left for the pmap.)
+// (108: left for the pmap.)
+export const C_PHYS_GROWN: i32 = 112;  // frames of physical memory inside linear memory (grown as frames are first used)
 export const C_FRAME_HWM: i32 = 116;   // frames ever handed out: pfns at or above it were never used
 export const C_PHYS_ZERO: i32 = 120;   // 1: never-used frames are known to hold zeros (fresh memory)
 export const C_THR_LIVE: i32 = 124;    // live threads

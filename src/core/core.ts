@@ -142,7 +142,10 @@ export class Core {
   /** Simulated physical memory: index = physical address. Re-fetch after anything that may grow memory. */
   phys(): Uint8Array {
     this.views();
-    return new Uint8Array(this.u8view.buffer, u32(this.x.core_phys_base()), u32(this.x.core_phys_bytes()));
+    const base = u32(this.x.core_phys_base());
+    // Physical memory the core has not grown into yet (no frame there was ever used) is left out.
+    const n = Math.min(u32(this.x.core_phys_bytes()), this.u8view.byteLength - base);
+    return new Uint8Array(this.u8view.buffer, base, n);
   }
   physBytes(): number { return u32(this.x.core_phys_bytes()); }
   /** Reads a 32-bit little-endian word of physical memory. */
