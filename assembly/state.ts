@@ -14,8 +14,8 @@ export function setState(k: i32): void {
 export const CORE_MAGIC: i32 = 0x424C4B46; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The
 // control block records the major: a core is only ever selected by its own major.
-export const ABI_VERSION: i32 = 1;
-export const ABI_MINOR: i32 = 1;
+export const ABI_VERSION: i32 = 2;
+export const ABI_MINOR: i32 = 0;
 
 // Control block fields (byte offsets from K). See docs/core.md.
 export const C_MAGIC: i32 = 0;
