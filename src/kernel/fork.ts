@@ -428,19 +428,27 @@ function heuristic_forking(origlp: Lwp, lp: Lwp): void {
   origlp.lwp_estcpu = Math.min(origlp.lwp_estcpu + ESTCPUPPQ, ESTCPUMAX);
 }
 
+/** User page tables an address space can have (PDEs 0..766). */
+const NUPT = 767;
+
 /**
  * Whether memory holds what fork takes at least: a thread (its stack's top frame) and,
  * unless RFMEM shares the address space, a page directory and a copy of each page
- * table of p1 (and under "copy" each resident page).
+ * table of p1 (and under "copy" each resident page). The kernel's core has a thread slot
+ * per frame, so a free frame means a free slot; with more frames free than any fork but
+ * a "copy" takes, one call into the core answers.
  */
 function forkFits(k: Kernel, p1: Proc, flags: number): boolean {
+  const free = k.core.framesFree();
+  const newSpace = (flags & (RFPROC | RFMEM)) === RFPROC;
+  if (free > 2 + NUPT && !(newSpace && k.tun.strategy === "copy")) return true;
   if (k.core.x.thread_table_full() !== 0) return false;
   let need = 1;
-  if ((flags & (RFPROC | RFMEM)) === RFPROC) {
+  if (newSpace) {
     const pm = p1.p_vmspace!.vm_pmap;
     need += 1 + k.core.x.pmap_ptcount(pm) + (k.tun.strategy === "copy" ? k.core.x.pmap_resident(pm) : 0);
   }
-  return k.core.framesFree() >= need;
+  return free >= need;
 }
 
 /**
