@@ -15,7 +15,7 @@ import {
 } from "./param.js";
 import { EINVAL, EAGAIN, ERESTART, ENOMEM, EFAULT } from "./errno.js";
 import { lockmgr, lockmgr_fast, LK_MAYSLEEP, crit_enter, crit_exit, Spinlock } from "./lock.js";
-import { tsleep } from "./synch.js";
+import { tsleep, tsleep_begin } from "./synch.js";
 import { setrunqueue } from "./sched.js";
 import { CURSIGNB } from "./signal.js";
 import { crhold, jailed } from "./ucred.js";
@@ -411,7 +411,9 @@ function* forkLimitBackoff(k: Kernel, lp1: Lwp, uid: number, which: "maxproc" | 
   if (k.events.wants("limit")) {
     k.events.emit({ type: "limit", pid: lp1.lwp_proc.p_pid, uid, which, printed });
   }
-  yield* tsleep(k, lp1, k.forksleep, 0, "fork", Math.floor(k.clock.hz / 2));
+  // tsleep without its generator: a bomb's refused forkers all sleep here at once.
+  const s = tsleep_begin(k, lp1, k.forksleep, 0, "fork", Math.floor(k.clock.hz / 2));
+  if (typeof s !== "number") yield s;
 }
 
 /** startprofclock: profiling clocks are not modeled; the flag is what fork1 copies. */
