@@ -7,7 +7,7 @@ import {
   C_NFRAMES, C_REFCNT, C_FREESTACK, C_PMAP_TAB, C_PMAP_MAX, C_THR_TAB, C_THR_MAX, C_HEAD_TAB,
   C_HEAD_MAX, C_IOBUF, C_IOBUF_BYTES, C_END, C_PTGROUPS,
 } from "./state";
-import { framesInit } from "./frames";
+import { framesInit, PHYS_GROW_MIN } from "./frames";
 import { PAGE_SHIFT, EINVAL, ENOMEM } from "./i386";
 import { pmapBootstrap, PMAP_SLOT, KSTACK_MAX_THREADS } from "./pmap";
 import { THR_SLOT, threadsInit } from "./cpu";
@@ -27,15 +27,12 @@ export function ensureMemory(end: i32): bool {
   return pages <= have || memGrow(pages - have) >= 0;
 }
 
-/** Threads that fit by default: one per four frames, at most what kernel VA holds; -EINVAL for a bad size. */
+/** Threads that fit by default: one per frame (a thread holds at least its pcb's frame); -EINVAL for a bad size. */
 export function defaultMaxThreads(physBytes: i32): i32 {
   return physSizeOk(physBytes) ? threadsFor(physBytes) : -EINVAL;
 }
 
-function threadsFor(physBytes: i32): i32 {
-  const n = (physBytes >>> PAGE_SHIFT) >> 2;
-  return n < KSTACK_MAX_THREADS ? n : KSTACK_MAX_THREADS;
-}
+function threadsFor(physBytes: i32): i32 { return physBytes >>> PAGE_SHIFT; }
 
 /** Physical memory is whole pages, 1 MiB to 3 GiB. */
 function physSizeOk(physBytes: i32): bool {
@@ -66,7 +63,8 @@ function layoutBytes(physBytes: i32, maxThreads: i32): i32 {
   return n + IOBUF_BYTES;
 }
 
-function maxPmaps(nframes: i32): i32 { return nframes < 65536 ? nframes : 65536; }
+/** An address space holds at least its directory's frame. */
+function maxPmaps(nframes: i32): i32 { return nframes; }
 
 /** Whether [p, p + n) lies inside linear memory (p and n unsigned). */
 export function inMemory(p: i32, n: i32): bool {
@@ -85,12 +83,21 @@ export function inMemory(p: i32, n: i32): bool {
  * nothing changed.
  */
 export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32): i32 {
+  return initGrown(ctl, physBase, physBytes, maxThreads, physBytes, false);
+}
+
+/**
+ * initAt with only the first `grown` bytes of physical memory inside linear memory (the
+ * rest is grown as frames are first used: frames.ts), told whether they are fresh (all
+ * zeros): then no frame needs zeroing before its first use.
+ */
+function initGrown(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32, grown: i32, zeroed: bool): i32 {
   if (!physSizeOk(physBytes)) return -EINVAL;
   maxThreads = threadsArg(physBytes, maxThreads);
   if (maxThreads < 0) return maxThreads;
   if ((physBase & 0xFFF) != 0 || (ctl & 15) != 0 || ltu(ctl, heapBase()) || !ltu(ctl, physBase)) return -EINVAL;
   if (ltu((physBase - ctl) | 0, layoutBytes(physBytes, maxThreads))) return -EINVAL;
-  if (!inMemory(physBase, physBytes)) return -ENOMEM;
+  if (!inMemory(physBase, grown)) return -ENOMEM;
   // Over the current core, only in its place (a reset): other cores are the host's to keep apart.
   if (K != 0 && ctl != K && ltu(ctl, ld32(K + C_END)) && ltu(K, (physBase + physBytes) | 0)) return -EINVAL;
   const nframes = physBytes >>> PAGE_SHIFT;
@@ -109,7 +116,7 @@ export function initAt(ctl: i32, physBase: i32, physBytes: i32, maxThreads: i32)
   st32(ctl + C_IOBUF, p); st32(ctl + C_IOBUF_BYTES, IOBUF_BYTES); p += IOBUF_BYTES;
   st32(ctl + C_END, (physBase + physBytes) | 0);
   setState(ctl);
-  framesInit();
+  framesInit(zeroed, grown >>> PAGE_SHIFT);
   threadsInit();
   headsInit();
   opAttrInit();
@@ -126,8 +133,12 @@ export function init(physBytes: i32, maxThreads: i32): i32 {
   if (maxThreads < 0) return maxThreads;
   const ctl = align(heapBase(), 16);
   const physBase = align(ctl + layoutBytes(physBytes, maxThreads), 65536);
-  if (!ensureMemory((physBase + physBytes) | 0)) return -ENOMEM;
-  return initAt(ctl, physBase, physBytes, maxThreads);
+  // Physical memory beyond the first step is grown as it is first used (frames.ts).
+  // Memory grown for it now is fresh: zeros (a reset over an earlier core is not).
+  const grown = ltu(physBytes, PHYS_GROW_MIN << PAGE_SHIFT) ? physBytes : PHYS_GROW_MIN << PAGE_SHIFT;
+  const zeroed = leu(memPages(), physBase >>> 16);
+  if (!ensureMemory((physBase + grown) | 0)) return -ENOMEM;
+  return initGrown(ctl, physBase, physBytes, maxThreads, grown, zeroed);
 }
 
 /** Makes the core whose control block is at `ctl` the current one: 0, or -EINVAL if it is not a core. */

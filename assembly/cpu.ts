@@ -7,8 +7,8 @@
 // td is a 1-based handle up to ld32(K + C_THR_MAX).
 //
 //   0  state: 0 free, 1 allocated
-//   4  physical address of the stack's first (lowest) frame   (kstack + 0 .. 4095)
-//   8  physical address of the second frame                  (kstack + 4096 .. 8191)
+//   4  physical address of the stack's first (lowest) frame   (kstack + 0 .. 4095), 0 = none yet
+//   8  physical address of the second frame                  (kstack + 4096 .. 8191), 0 = none yet
 //  12  physical address of the third frame                    (kstack + 8192 .. 12287)
 //  16..35  the LWP's RB node (lwptree.ts: left, right, parent, color, key); zeroed at
 //          allocation, otherwise never touched here
@@ -19,18 +19,23 @@
 //  56  the TLS segments that are set (bit `which`); %fs/%gs selectors 0x7B 0x83 0x8B
 //  60  reserved (zeroed at allocation, unused)
 //
-// Kernel stack of slot i = td - 1: KVA kstack = KSTACK_AREA + i * KSTACK_STRIDE + 4096, three
-// pages mapped supervisor read/write in the kernel page tables every address space shares;
-// the page below kstack is an unmapped guard page. The pcb (kstack + 11680), the trapframe
-// (md_regs, kstack + 11584) and the switch-in frame (kstack + 11572 .. 11583) all lie in
-// the third frame, so pcb and trapframe accesses go straight to physical memory through
-// the cached frame address, without a page walk.
+// Kernel stack of slot i = td - 1: KVA kstack = KSTACK_AREA + (i % KSTACK_KVA_SLOTS) *
+// KSTACK_STRIDE + 4096, three pages, mapped supervisor read/write in the kernel page tables
+// every address space shares when i < KSTACK_KVA_SLOTS (pmap.ts); the page below kstack is
+// an unmapped guard page. The pcb (kstack + 11680), the trapframe (md_regs, kstack + 11584)
+// and the switch-in frame (kstack + 11572 .. 11583) all lie in the third frame, so pcb and
+// trapframe accesses go straight to physical memory through the cached frame address,
+// without a page walk. The third frame is taken with the thread; the two below it only
+// when the kernel first writes there (docs/core.md, "Kernel stacks"): until then they have
+// no frame and no mapping, and read as zeros.
 import { ld32, st32, ltu, copy, fill } from "./mem";
 import { fpuInit } from "./x87";
-import { K, PHYS, C_THR_TAB, C_THR_MAX, C_THR_FREE, C_THR_HWM } from "./state";
+import { K, PHYS, C_THR_TAB, C_THR_MAX, C_THR_FREE, C_THR_HWM, C_THR_LIVE } from "./state";
 import { pld32, pst32, pcopy, pzero } from "./phys";
-import { frameAlloc, frameUnref } from "./frames";
-import { KSTACK_AREA, KSTACK_STRIDE, pmap_kenter, pmap_kremove, pmap_cr3, pmap_valid, copyout_word } from "./pmap";
+import { frameAlloc, frameUnref, framesFree } from "./frames";
+import {
+  KSTACK_AREA, KSTACK_STRIDE, KSTACK_KVA_SLOTS, pmap_kenter, pmap_kremove, pmap_cr3, pmap_valid, copyout_word,
+} from "./pmap";
 import {
   EINVAL, EBUSY, ENOMEM, PAGE_SIZE, PAGE_SHIFT, PAGE_MASK, PSL_C, PSL_T, PSL_USER, GSEL_UCODE, GSEL_UDATA,
   PCB_CR3, PCB_SAVEFPU, PCB_SPARE, PCB_EDI, PCB_ESI, PCB_EBP, PCB_ESP, PCB_EBX, PCB_EIP, PCB_EXT, SIZEOF_PCB,
@@ -68,40 +73,63 @@ function live(td: i32): i32 {
   return ld32(s + T_STATE) == 1 ? s : 0;
 }
 
-function kstackOf(td: i32): i32 { return (KSTACK_AREA + (td - 1) * KSTACK_STRIDE + PAGE_SIZE) | 0; }
+function kstackOf(td: i32): i32 {
+  return (KSTACK_AREA + ((td - 1) % KSTACK_KVA_SLOTS) * KSTACK_STRIDE + PAGE_SIZE) | 0;
+}
+
+/** Whether td's stack is mapped in the kernel page tables (the first window of the kernel map). */
+function mapped(td: i32): bool { return td <= KSTACK_KVA_SLOTS; }
 
 /**
- * The physical address behind a KVA inside td's own kernel stack (through the cached
- * frames), or -1 when the address lies outside it (or is not word aligned).
+ * The byte offset of a KVA inside td's own kernel stack, or -1 when the address lies
+ * outside it (or is not word aligned).
  */
-function stackPa(s: i32, kstack: i32, kva: i32): i32 {
+function stackOff(kstack: i32, kva: i32): i32 {
   const off = (kva - kstack) | 0;
-  if (!ltu(off, KSTACK_SIZE - 3) || (off & 3) != 0) return -1;
-  return ld32(s + T_FRAME0 + ((off >>> PAGE_SHIFT) << 2)) + (off & PAGE_MASK);
+  return !ltu(off, KSTACK_SIZE - 3) || (off & 3) != 0 ? -1 : off;
+}
+
+/** The word at offset off of td's kernel stack: zero on a page that has no frame yet. */
+function stackLoad(s: i32, off: i32): i32 {
+  const f = ld32(s + T_FRAME0 + ((off >>> PAGE_SHIFT) << 2));
+  return f == 0 ? 0 : pld32(f + (off & PAGE_MASK));
+}
+
+/**
+ * The physical address of offset off of td's kernel stack for a write: the kernel's first
+ * write to one of the two lower pages gives it a zeroed frame, mapped at its KVA. -1 when
+ * no frame is to be had.
+ */
+function stackStorePa(td: i32, s: i32, off: i32): i32 {
+  const j = off >>> PAGE_SHIFT;
+  let f = ld32(s + T_FRAME0 + (j << 2));
+  if (f == 0) {
+    f = frameAlloc();
+    if (f == 0) return -1;
+    st32(s + T_FRAME0 + (j << 2), f);
+    if (mapped(td)) pmap_kenter((kstackOf(td) + j * PAGE_SIZE) | 0, f);
+  }
+  return f + (off & PAGE_MASK);
 }
 
 export function threadsInit(): void {
   st32(K + C_THR_FREE, 0);
   st32(K + C_THR_HWM, 0);
+  st32(K + C_THR_LIVE, 0);
 }
 
 /**
  * lwkt_alloc_thread + lwkt_init_thread + pmap_init_thread: a thread slot and a 12 KiB
- * kernel stack of three zeroed frames mapped at its KVA; td_sp = pcb - 16. Returns the
- * handle, or -ENOMEM with every frame it took given back.
+ * kernel stack at its KVA, of which the third page (pcb, trapframe, the stack's top) gets
+ * a zeroed frame now and the two below it one each when first written; td_sp = pcb - 16.
+ * Returns the handle, or -ENOMEM with nothing taken.
  */
 export function thread_alloc(): i32 {
   let td = ld32(K + C_THR_FREE);
   const hwm = ld32(K + C_THR_HWM);
   if (td == 0 && hwm >= ld32(K + C_THR_MAX)) return -ENOMEM;
-  const f0 = frameAlloc();
-  const f1 = f0 != 0 ? frameAlloc() : 0;
-  const f2 = f1 != 0 ? frameAlloc() : 0;
-  if (f2 == 0) {
-    if (f1 != 0) frameUnref(f1);
-    if (f0 != 0) frameUnref(f0);
-    return -ENOMEM;
-  }
+  const f2 = frameAlloc();
+  if (f2 == 0) return -ENOMEM;
   if (td != 0) {
     st32(K + C_THR_FREE, ld32(slot(td) + T_NEXT));
   } else {
@@ -111,14 +139,11 @@ export function thread_alloc(): i32 {
   const s = slot(td);
   for (let i = 0; i < THR_SLOT; i += 4) st32(s + i, 0);
   st32(s + T_STATE, 1);
-  st32(s + T_FRAME0, f0);
-  st32(s + T_FRAME0 + 4, f1);
   st32(s + T_FRAME2, f2);
   const kstack = kstackOf(td);
-  pmap_kenter(kstack, f0);
-  pmap_kenter((kstack + PAGE_SIZE) | 0, f1);
-  pmap_kenter((kstack + 2 * PAGE_SIZE) | 0, f2);
+  if (mapped(td)) pmap_kenter((kstack + 2 * PAGE_SIZE) | 0, f2);
   st32(s + T_SP, (kstack + KSTACK_SP0) | 0);
+  st32(K + C_THR_LIVE, ld32(K + C_THR_LIVE) + 1);
   return td;
 }
 
@@ -129,10 +154,13 @@ export function thread_free(td: i32): i32 {
   if (ld32(s + T_TREE) != 0) return -EBUSY; // still in a process's LWP tree: remove it first
   const kstack = kstackOf(td);
   for (let j = 0; j < UPAGES; j++) {
-    pmap_kremove((kstack + j * PAGE_SIZE) | 0);
-    frameUnref(ld32(s + T_FRAME0 + (j << 2)));
+    const f = ld32(s + T_FRAME0 + (j << 2));
+    if (f == 0) continue;
+    if (mapped(td)) pmap_kremove((kstack + j * PAGE_SIZE) | 0);
+    frameUnref(f);
     st32(s + T_FRAME0 + (j << 2), 0);
   }
+  st32(K + C_THR_LIVE, ld32(K + C_THR_LIVE) - 1);
   st32(s + T_STATE, 0);
   st32(s + T_SP, 0);
   st32(s + T_NEXT, ld32(K + C_THR_FREE));
@@ -142,17 +170,17 @@ export function thread_free(td: i32): i32 {
 
 export function thread_valid(td: i32): i32 { return live(td) != 0 ? 1 : 0; }
 
-/** Whether every thread slot is in use (the next thread_alloc fails whatever memory is free): 1 or 0. */
+/**
+ * Whether the next thread_alloc fails: every thread slot is in use, or no frame is free
+ * for a stack's top page. 1 or 0.
+ */
 export function thread_table_full(): i32 {
-  return ld32(K + C_THR_FREE) == 0 && ld32(K + C_THR_HWM) >= ld32(K + C_THR_MAX) ? 1 : 0;
+  if (ld32(K + C_THR_FREE) == 0 && ld32(K + C_THR_HWM) >= ld32(K + C_THR_MAX)) return 1;
+  return framesFree() == 0 ? 1 : 0;
 }
 
-/** Live threads: slots ever handed out minus those on the free list. */
-export function threads_used(): i32 {
-  let n = ld32(K + C_THR_HWM);
-  for (let td = ld32(K + C_THR_FREE); td != 0; td = ld32(slot(td) + T_NEXT)) n--;
-  return n;
-}
+/** Live threads. */
+export function threads_used(): i32 { return ld32(K + C_THR_LIVE); }
 
 // Kernel virtual addresses (0 for a bad handle).
 export function thread_kstack(td: i32): i32 { return live(td) != 0 ? kstackOf(td) : 0; }
@@ -303,15 +331,20 @@ export function cpu_switchin(td: i32): i32 {
   const s = live(td);
   if (s == 0) return 0;
   const kstack = kstackOf(td);
-  const sp = ld32(s + T_SP);
-  const spPa = stackPa(s, kstack, sp);
-  if (spPa < 0 || pld32(spPa) != CPU_HEAVY_RESTORE) return 0;
+  const spOff = stackOff(kstack, ld32(s + T_SP));
+  if (spOff < 0 || stackLoad(s, spOff) != CPU_HEAVY_RESTORE) return 0;
   // The switcher's ret pops &cpu_heavy_restore; cpu_heavy_restore's popfl pops eflags
   // (not kept: forklab models no CPU flags in kernel mode).
   const pcb = pcbPa(s);
-  const esp = pld32(pcb + PCB_ESP);
-  const retPa = stackPa(s, kstack, esp);
-  if (retPa >= 0) pst32(retPa, pld32(pcb + PCB_EIP)); // movl PCB_EIP(%edx),%eax; movl %eax,(%esp)
+  const retOff = stackOff(kstack, pld32(pcb + PCB_ESP));
+  if (retOff >= 0) {
+    // movl PCB_EIP(%edx),%eax; movl %eax,(%esp): the kernel's stack write. On a lower page
+    // with no frame and none free the real machine would have taken a double fault: the
+    // switch-in does not happen (0, nothing changed).
+    const retPa = stackStorePa(td, s, retOff);
+    if (retPa == -1) return 0; // physical addresses above 2 GiB are negative i32s
+    pst32(retPa, pld32(pcb + PCB_EIP));
+  }
   // ret -> fork_trampoline: call *%esi with (%ebx, frame).
   const handler = pld32(pcb + PCB_ESI);
   if (handler == FORK_RETURN) fork_return(td);

@@ -1,10 +1,20 @@
 // The physical frame allocator. Each frame has a reference count kept outside the
-// frames (refcount[pfn]); free frames sit on a LIFO stack of pfns, so allocation is
-// O(1) and the order is deterministic. Frame 0 is never handed out (it holds the
-// real-mode vectors on a PC), so a physical address of 0 means "no frame".
-import { ld32, st32 } from "./mem";
+// frames (refcount[pfn]); freed frames sit on a LIFO stack of pfns, and frames never
+// used lie above a high-water mark (C_FRAME_HWM), handed out in address order once the
+// stack is empty. Allocation is O(1), the order deterministic, and setting up a core
+// costs the same at any memory size: no table is filled per frame, and a never-used
+// frame's refcount word is first written when the frame is handed out. Frame 0 is never
+// handed out (it holds the real-mode vectors on a PC), so a physical address of 0 means
+// "no frame".
+//
+// A core the core laid out itself (core_init) also grows linear memory with the
+// high-water mark: physical memory is made (memory.grow) in steps that double, from 64
+// MiB, as frames are first handed out, so a large machine costs its host nothing until
+// used (docs/core.md). Memory grown is fresh, all zeros.
+import { ld32, st32, memPages, memGrow } from "./mem";
 import {
-  K, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, STAT_FRAMES_PEAK, stat, statAdd,
+  K, PHYS, C_NFRAMES, C_FREE_TOP, C_REFCNT, C_FREESTACK, C_FRAME_FAIL, C_FRAME_HWM, C_PHYS_ZERO,
+  C_PHYS_GROWN, STAT_FRAMES_PEAK, stat, statAdd,
 } from "./state";
 import { pzero } from "./phys";
 import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
@@ -12,21 +22,38 @@ import { PAGE_SHIFT, PAGE_SIZE } from "./i386";
 function refp(pa: i32): i32 { return ld32(K + C_REFCNT) + ((pa >>> PAGE_SHIFT) << 2); }
 
 export function framesTotal(): i32 { return ld32(K + C_NFRAMES); }
-export function framesFree(): i32 { return ld32(K + C_FREE_TOP); }
+/** Free frames: those on the free stack and those never used. */
+export function framesFree(): i32 { return ld32(K + C_FREE_TOP) + ld32(K + C_NFRAMES) - ld32(K + C_FRAME_HWM); }
 
-/** Puts every frame but frame 0 on the free stack, lowest address on top. */
-export function framesInit(): void {
+/**
+ * Every frame but frame 0 free and never used; `zeroed` says whether physical memory is
+ * fresh (all zeros), so that a never-used frame needs no zeroing; the first `grown`
+ * frames lie inside linear memory already.
+ */
+export function framesInit(zeroed: bool, grown: i32): void {
+  st32(ld32(K + C_REFCNT), 1); // frame 0: reserved forever
+  st32(K + C_FREE_TOP, 0);
+  st32(K + C_FRAME_HWM, 1);
+  st32(K + C_PHYS_ZERO, zeroed ? 1 : 0);
+  st32(K + C_PHYS_GROWN, grown);
+}
+
+/** Frames that physical memory's first growth step covers (64 MiB). */
+export const PHYS_GROW_MIN: i32 = 16384;
+
+/** Grows linear memory so that frame pfn is inside it, doubling what is there: false when the host has no more. */
+function physGrow(pfn: i32): bool {
   const n = ld32(K + C_NFRAMES);
-  const rc = ld32(K + C_REFCNT);
-  const fs = ld32(K + C_FREESTACK);
-  st32(rc, 1); // frame 0: reserved forever
-  let top = 0;
-  for (let pfn = n - 1; pfn >= 1; pfn--) {
-    st32(rc + (pfn << 2), 0);
-    st32(fs + (top << 2), pfn);
-    top++;
-  }
-  st32(K + C_FREE_TOP, top);
+  let grown = ld32(K + C_PHYS_GROWN) << 1;
+  if (grown < PHYS_GROW_MIN) grown = PHYS_GROW_MIN;
+  if (grown <= pfn) grown = pfn + 1;
+  if (grown > n) grown = n;
+  const end = PHYS + (grown << PAGE_SHIFT); // as unsigned; 0 is 4 GiB
+  const pages = end == 0 ? 65536 : (end >>> 16) + ((end & 0xFFFF) != 0 ? 1 : 0);
+  const have = memPages();
+  if (pages > have && memGrow(pages - have) < 0) return false;
+  st32(K + C_PHYS_GROWN, grown);
+  return true;
 }
 
 /**
@@ -42,31 +69,55 @@ export function frameFailAfter(n: i32): i32 {
   return old;
 }
 
-/** A frame with reference count 1, not zeroed; 0 when memory is exhausted. */
-export function frameAllocRaw(): i32 {
+/**
+ * A frame's pfn with reference count 1, not zeroed, negated when it was never used
+ * before (so its bytes are whatever physical memory held at creation); 0 when memory is
+ * exhausted. Freed frames go out first, most recently freed first.
+ */
+function take(): i32 {
   const fail = ld32(K + C_FRAME_FAIL);
   if (fail != 0) {
     st32(K + C_FRAME_FAIL, fail - 1);
     if (fail == 1) return 0;
   }
   const top = ld32(K + C_FREE_TOP);
-  if (top == 0) return 0;
-  const pfn = ld32(ld32(K + C_FREESTACK) + ((top - 1) << 2));
-  st32(K + C_FREE_TOP, top - 1);
+  let pfn = 0;
+  if (top != 0) {
+    pfn = ld32(ld32(K + C_FREESTACK) + ((top - 1) << 2));
+    st32(K + C_FREE_TOP, top - 1);
+  } else {
+    const hwm = ld32(K + C_FRAME_HWM);
+    if (hwm >= ld32(K + C_NFRAMES)) return 0;
+    if (hwm >= ld32(K + C_PHYS_GROWN) && !physGrow(hwm)) return 0;
+    st32(K + C_FRAME_HWM, hwm + 1);
+    pfn = hwm;
+  }
   st32(ld32(K + C_REFCNT) + (pfn << 2), 1);
-  const used = ld32(K + C_NFRAMES) - (top - 1); // frames in use now, this one included
+  const used = ld32(K + C_NFRAMES) - framesFree(); // frames in use now, this one included
   if (used > stat(STAT_FRAMES_PEAK)) statAdd(STAT_FRAMES_PEAK, used - stat(STAT_FRAMES_PEAK));
-  return pfn << PAGE_SHIFT;
+  return top != 0 ? pfn : -pfn;
+}
+
+/** A frame with reference count 1, not zeroed; 0 when memory is exhausted. */
+export function frameAllocRaw(): i32 {
+  const pfn = take();
+  return (pfn < 0 ? -pfn : pfn) << PAGE_SHIFT;
 }
 
 /** A zero-filled frame with reference count 1; 0 when memory is exhausted. */
 export function frameAlloc(): i32 {
-  const pa = frameAllocRaw();
-  if (pa != 0) pzero(pa, PAGE_SIZE);
-  return pa;
+  const pfn = take();
+  if (pfn == 0) return 0;
+  if (pfn > 0) { pzero(pfn << PAGE_SHIFT, PAGE_SIZE); return pfn << PAGE_SHIFT; }
+  // Never used: zero already when physical memory was fresh.
+  if (ld32(K + C_PHYS_ZERO) == 0) pzero(-pfn << PAGE_SHIFT, PAGE_SIZE);
+  return -pfn << PAGE_SHIFT;
 }
 
-export function frameRefcount(pa: i32): i32 { return ld32(refp(pa)); }
+/** A frame's reference count (0 for a frame never used: its word was never written). */
+export function frameRefcount(pa: i32): i32 {
+  return (pa >>> PAGE_SHIFT) >= ld32(K + C_FRAME_HWM) ? 0 : ld32(refp(pa));
+}
 
 export function frameRef(pa: i32): void {
   const p = refp(pa);

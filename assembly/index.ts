@@ -1,4 +1,4 @@
-// The core's exports: ABI version 1.2 (docs/embedding.md). Every value is an i32; errors
+// The core's exports: ABI version 2.0 (docs/embedding.md). Every value is an i32; errors
 // are negative errno values.
 
 // core.ts: creation and layout

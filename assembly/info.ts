@@ -4,7 +4,7 @@ import { ensureMemory } from "./core";
 import {
   K, ABI_VERSION, ABI_MINOR, C_PHYS_BASE, C_PHYS_BYTES, C_IOBUF, C_IOBUF_BYTES, C_STAT_BASE, NSTATS,
   C_FAULT_VA, C_FAULT_ERR, C_LAST_ERR, C_END, C_KPDIR, C_REFCNT, C_FREESTACK, C_PMAP_HWM, C_THR_HWM,
-  C_HEAD_TAB, C_HEAD_HWM, C_NKPT,
+  C_THR_TAB, C_FRAME_HWM, C_FREE_TOP, C_HEAD_TAB, C_HEAD_HWM, C_NKPT,
 } from "./state";
 import { EINVAL, ENOMEM } from "./i386";
 
@@ -28,7 +28,8 @@ export function kernelPdir(): i32 { return K == 0 ? 0 : ld32(K + C_KPDIR); }
  * Where the core's tables are, for a host that audits them (src/kernel/invariants.ts):
  * 0 refcount[] (linear address), 1 freestack[] (linear), 2 pmap slots ever used, 3 thread
  * slots ever used, 4 the LWP tree-head table (linear), 5 tree-head slots ever used, 6
- * kernel page tables. -EINVAL for another i.
+ * kernel page tables, 7 the thread table (linear), 8 frames ever used (pfns below it), 9
+ * pfns on the free stack. -EINVAL for another i.
  */
 export function table(i: i32): i32 {
   if (K == 0) return -EINVAL;
@@ -39,6 +40,9 @@ export function table(i: i32): i32 {
   if (i == 4) return ld32(K + C_HEAD_TAB);
   if (i == 5) return ld32(K + C_HEAD_HWM);
   if (i == 6) return ld32(K + C_NKPT);
+  if (i == 7) return ld32(K + C_THR_TAB);
+  if (i == 8) return ld32(K + C_FRAME_HWM);
+  if (i == 9) return ld32(K + C_FREE_TOP);
   return -EINVAL;
 }
 

@@ -43,10 +43,17 @@ import {
 } from "./i386";
 
 export const PMAP_SLOT: i32 = 32;
-/** Kernel stacks from 0xC0400000 (PDE 769) to the end of PDE 1021, 16 KiB per slot. */
+/**
+ * Kernel stacks from 0xC0400000 (PDE 769) to the end of PDE 1021, 16 KiB per slot: the
+ * i386 kernel map holds KSTACK_KVA_SLOTS of them. Thread td's stack is at window slot
+ * (td - 1) % KSTACK_KVA_SLOTS; only the threads of the first window (td <= 64768) are
+ * mapped in the kernel page tables. A core takes up to KSTACK_MAX_THREADS threads, one
+ * per frame of the largest memory: docs/core.md, "Kernel stacks past the i386 kernel map".
+ */
 export const KSTACK_AREA: i32 = 0xC040 << 16;
 export const KSTACK_STRIDE: i32 = 16384;
-export const KSTACK_MAX_THREADS: i32 = (1022 - 769) * 256;
+export const KSTACK_KVA_SLOTS: i32 = (1022 - 769) * 256;
+export const KSTACK_MAX_THREADS: i32 = 0xC0000;
 const KSTACK_PDE: i32 = 769;
 
 // pmap_fork strategies (the face's Strategy codes).
@@ -132,12 +139,15 @@ function userRange(sva: i32, eva: i32): bool {
 
 // ---------------------------------------------------------------- kernel tables
 
-/** Kernel page directory + kernel page tables for maxThreads stacks; called by core init. */
+/**
+ * Kernel page directory + the kernel page tables for the stacks of maxThreads threads
+ * (those of the first window); called by core init.
+ */
 export function pmapBootstrap(maxThreads: i32): i32 {
   const pd = frameAlloc();
   if (pd == 0) return -ENOMEM;
   st32(pdeAt(pd, PTDPTDI), pd | KERN_BITS);
-  const nkpt = (maxThreads + 255) >> 8;
+  const nkpt = ((maxThreads < KSTACK_KVA_SLOTS ? maxThreads : KSTACK_KVA_SLOTS) + 255) >> 8;
   for (let j = 0; j < nkpt; j++) {
     const pt = frameAlloc();
     if (pt == 0) return -ENOMEM;

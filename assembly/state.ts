@@ -14,8 +14,8 @@ export function setState(k: i32): void {
 export const CORE_MAGIC: i32 = 0x424C4B46; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The
 // control block records the major: a core is only ever selected by its own major.
-export const ABI_VERSION: i32 = 1;
-export const ABI_MINOR: i32 = 2;
+export const ABI_VERSION: i32 = 2;
+export const ABI_MINOR: i32 = 0;
 
 // Control block fields (byte offsets from K). See docs/core.md.
 export const C_MAGIC: i32 = 0;
@@ -45,6 +45,11 @@ export const C_THR_HWM: i32 = 92;
 export const C_HEAD_HWM: i32 = 96;
 export const C_PTGROUPS: i32 = 100;    // linear address of i32 ptgroups[nframes] (pmap.ts)
 export const C_FRAME_FAIL: i32 = 104;  // fault injection: the allocation that fails, counted down (0 = none)
+// (108: left for the pmap.)
+export const C_PHYS_GROWN: i32 = 112;  // frames of physical memory inside linear memory (grown as frames are first used)
+export const C_FRAME_HWM: i32 = 116;   // frames ever handed out: pfns at or above it were never used
+export const C_PHYS_ZERO: i32 = 120;   // 1: never-used frames are known to hold zeros (fresh memory)
+export const C_THR_LIVE: i32 = 124;    // live threads
 // Statistics (u32 counters), one word each.
 export const C_STAT_BASE: i32 = 128;
 export const STAT_COW_FAULTS: i32 = 0;   // write faults resolved on a COW page

@@ -155,8 +155,8 @@
 /* ---- assembly/state.ts */
 #define FORKLAB_CORE_MAGIC ((int32_t)0x424C4B46)         /* "FKLB" */
 /* The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major. */
-#define FORKLAB_ABI_VERSION ((int32_t)0x00000001)
-#define FORKLAB_ABI_MINOR ((int32_t)0x00000002)
+#define FORKLAB_ABI_VERSION ((int32_t)0x00000002)
+#define FORKLAB_ABI_MINOR ((int32_t)0x00000000)
 #define FORKLAB_STAT_COW_FAULTS ((int32_t)0x00000000)    /* write faults resolved on a COW page */
 #define FORKLAB_STAT_COW_OPTIM ((int32_t)0x00000001)     /* ... by keeping the last reference's frame */
 #define FORKLAB_STAT_PAGES_COPIED ((int32_t)0x00000002)  /* user pages copied (eager fork or COW) */
@@ -177,7 +177,8 @@
 /* ---- assembly/pmap.ts */
 #define FORKLAB_KSTACK_AREA ((int32_t)0xC0400000)
 #define FORKLAB_KSTACK_STRIDE ((int32_t)0x00004000)
-#define FORKLAB_KSTACK_MAX_THREADS ((int32_t)0x0000FD00)
+#define FORKLAB_KSTACK_KVA_SLOTS ((int32_t)0x0000FD00)
+#define FORKLAB_KSTACK_MAX_THREADS ((int32_t)0x000C0000)
 /* pmap_fork strategies (the face's Strategy codes). */
 #define FORKLAB_FORK_COPY ((int32_t)0x00000000)
 #define FORKLAB_FORK_COW ((int32_t)0x00000001)

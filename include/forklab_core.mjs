@@ -147,8 +147,8 @@ export const EAGAIN = 35;
 // ---- assembly/state.ts
 export const CORE_MAGIC = 1112296262; // "FKLB"
 // The ABI's version, major and minor (docs/embedding.md says what changes which). The control block records the major: a core is only ever selected by its own major.
-export const ABI_VERSION = 1;
-export const ABI_MINOR = 2;
+export const ABI_VERSION = 2;
+export const ABI_MINOR = 0;
 export const STAT_COW_FAULTS = 0; // write faults resolved on a COW page
 export const STAT_COW_OPTIM = 1; // ... by keeping the last reference's frame
 export const STAT_PAGES_COPIED = 2; // user pages copied (eager fork or COW)
@@ -169,7 +169,8 @@ export const MAX_PHYS_BYTES = -1073741824; // 3 GiB, as a negative i32
 // ---- assembly/pmap.ts
 export const KSTACK_AREA = -1069547520;
 export const KSTACK_STRIDE = 16384;
-export const KSTACK_MAX_THREADS = 64768;
+export const KSTACK_KVA_SLOTS = 64768;
+export const KSTACK_MAX_THREADS = 786432;
 // pmap_fork strategies (the face's Strategy codes).
 export const FORK_COPY = 0;
 export const FORK_COW = 1;

@@ -13,7 +13,7 @@ const CONSTANT_SOURCES = [
   ["assembly/i386.ts", /./],
   ["assembly/state.ts", /^(ABI_VERSION|ABI_MINOR|CORE_MAGIC|CTL_BYTES|STAT_|NSTATS)/],
   ["assembly/core.ts", /^(IOBUF_BYTES|MIN_PHYS_BYTES|MAX_PHYS_BYTES)$/],
-  ["assembly/pmap.ts", /^(FORK_COPY|FORK_COW|FORK_SHARE_PT|KSTACK_AREA|KSTACK_STRIDE|KSTACK_MAX_THREADS)$/],
+  ["assembly/pmap.ts", /^(FORK_COPY|FORK_COW|FORK_SHARE_PT|KSTACK_AREA|KSTACK_STRIDE|KSTACK_KVA_SLOTS|KSTACK_MAX_THREADS)$/],
   ["assembly/x86.ts", /^(STOP_|T_)/],
   ["assembly/rbtree.ts", /^RB_/],
 ];

@@ -33,7 +33,7 @@ export interface RunResult { stop: StopReason; retired: number; faultVa?: number
 export interface CoreOptions {
   /** Simulated physical memory in bytes, a multiple of 4096 from 1 MiB to 3 GiB. Default 64 MiB. */
   physBytes?: number;
-  /** Kernel thread (stack) slots; default one per four frames, at most 64768. */
+  /** Kernel thread (stack) slots; default one per frame, at most 786432. */
   maxThreads?: number;
 }
 
@@ -48,6 +48,8 @@ export type StatName = keyof typeof STATS;
 export interface CoreTables {
   refcounts: number; freestack: number; pmapSlots: number; threadSlots: number;
   headTable: number; headSlots: number; kernelPts: number; physBase: number; kernelPdir: number;
+  /** The thread table (linear), frames ever used (pfns below), pfns on the free stack. */
+  threadTable: number; frameHwm: number; freeTop: number;
 }
 
 export const FAULT_FLAG = 0xFFFFFFF8;
@@ -89,7 +91,7 @@ export class Core {
     checkInt("physBytes", physBytes, 1 << 20, 3 * 1024 * 1024 * 1024);
     if (physBytes % 4096 !== 0) throw new CoreError(`physBytes ${physBytes} is not a multiple of 4096`);
     const maxThreads = opts.maxThreads ?? 0;
-    checkInt("maxThreads", maxThreads, 0, 64768);
+    checkInt("maxThreads", maxThreads, 0, 0xC0000);
     this.be = be;
     this.x = be.exports;
     this.backend = be.name;
@@ -146,7 +148,10 @@ export class Core {
   /** Simulated physical memory: index = physical address. Re-fetch after anything that may grow memory. */
   phys(): Uint8Array {
     this.views();
-    return new Uint8Array(this.u8view.buffer, u32(this.x.core_phys_base()), u32(this.x.core_phys_bytes()));
+    const base = u32(this.x.core_phys_base());
+    // Physical memory the core has not grown into yet (no frame there was ever used) is left out.
+    const n = Math.min(u32(this.x.core_phys_bytes()), this.u8view.byteLength - base);
+    return new Uint8Array(this.u8view.buffer, base, n);
   }
   physBytes(): number { return u32(this.x.core_phys_bytes()); }
   /** Reads a 32-bit little-endian word of physical memory. */
@@ -185,7 +190,7 @@ export class Core {
     return {
       refcounts: t(0), freestack: t(1), pmapSlots: t(2), threadSlots: t(3), headTable: t(4),
       headSlots: t(5), kernelPts: t(6), physBase: u32(this.x.core_phys_base()),
-      kernelPdir: u32(this.x.core_kernel_pdir()),
+      kernelPdir: u32(this.x.core_kernel_pdir()), threadTable: t(7), frameHwm: t(8), freeTop: t(9),
     };
   }
   private checkFrame(pa: number): void {

@@ -208,7 +208,7 @@ export class Forklab {
       program = { image: opts.image, vnode: null };
     }
     if (k.nprocs >= k.tun.maxproc) throw new ForklabError(`spawn: the process table is full (nprocs ${k.nprocs}, maxproc ${k.tun.maxproc})`);
-    if (k.core.x.thread_table_full() !== 0) throw new ForklabError(`spawn: every kernel thread slot is in use (${k.core.threadsUsed()})`);
+    if (k.core.x.thread_table_full() !== 0) throw new ForklabError(`spawn: no kernel thread can be had (${k.core.threadsUsed()} in use, ${k.core.framesFree()} frames free)`);
     // The fork from init must not sleep: vm_fork would wait for memory (vm_wait).
     if (vm_page_count_severe(k)) throw new ForklabError(`spawn: memory is severely short (${k.core.framesFree()} frames free, vmSevereFrames ${k.tun.vmSevereFrames})`);
     const init = k.initproc, initLp = k.ONLY_LWP_IN_PROC(init);

@@ -15,7 +15,7 @@ import {
 } from "./param.js";
 import { EINVAL, EAGAIN, ERESTART, ENOMEM, EFAULT } from "./errno.js";
 import { lockmgr, lockmgr_fast, LK_MAYSLEEP, crit_enter, crit_exit, Spinlock } from "./lock.js";
-import { tsleep } from "./synch.js";
+import { tsleep, tsleep_begin } from "./synch.js";
 import { setrunqueue } from "./sched.js";
 import { CURSIGNB } from "./signal.js";
 import { crhold, jailed } from "./ucred.js";
@@ -226,11 +226,17 @@ export function* fork1(k: Kernel, lp1: Lwp, flags: number, out: ProcOut): KGen<n
 
     /* Allocate new proc. */
     p2 = new Proc(new List<Proc>());
-    // forklab: the core's thread table (its kernel stacks fill the kernel's address space)
-    // is full. The kernel's allocations here would wait for memory (vm_wait), and so does
-    // the fork, for a second at most; if no exit freed a slot by then, lwp_fork fails
-    // with ENOMEM as an allocation out of simulated memory does (docs/kernel.md).
-    if (k.core.x.thread_table_full() !== 0) yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+    // forklab: memory cannot hold the new process (no thread for it, or fewer free frames
+    // than its kernel stack and page tables take). The kernel's allocations here would
+    // wait for memory (vm_wait), and so does the fork, for a second at most; if no exit
+    // freed enough by then, the allocation that finds nothing fails with ENOMEM, as one
+    // out of simulated memory does (docs/kernel.md). Never a refusal at once, which a
+    // bomb's children would retry in a tight loop.
+    if (!forkFits(k, p1, flags)) {
+      lp1.forkWaiting = true;
+      yield* tsleep(k, lp1, k.vmPagesNeeded, 0, "vmwait", k.clock.hz);
+      lp1.forkWaiting = false;
+    }
 
     /* Setup linkage for kernel based threading XXX lwp */
     if (flags & RFTHREAD) {
@@ -411,7 +417,9 @@ function* forkLimitBackoff(k: Kernel, lp1: Lwp, uid: number, which: "maxproc" | 
   if (k.events.wants("limit")) {
     k.events.emit({ type: "limit", pid: lp1.lwp_proc.p_pid, uid, which, printed });
   }
-  yield* tsleep(k, lp1, k.forksleep, 0, "fork", Math.floor(k.clock.hz / 2));
+  // tsleep without its generator: a bomb's refused forkers all sleep here at once.
+  const s = tsleep_begin(k, lp1, k.forksleep, 0, "fork", Math.floor(k.clock.hz / 2));
+  if (typeof s !== "number") yield s;
 }
 
 /** startprofclock: profiling clocks are not modeled; the flag is what fork1 copies. */
@@ -426,6 +434,29 @@ function heuristic_forking(origlp: Lwp, lp: Lwp): void {
   lp.lwp_estcpu = Math.min(origlp.lwp_estcpu + ESTCPUPPQ, ESTCPUMAX);
   lp.lwp_origcpu = lp.lwp_estcpu;
   origlp.lwp_estcpu = Math.min(origlp.lwp_estcpu + ESTCPUPPQ, ESTCPUMAX);
+}
+
+/** User page tables an address space can have (PDEs 0..766). */
+const NUPT = 767;
+
+/**
+ * Whether memory holds what fork takes at least: a thread (its stack's top frame) and,
+ * unless RFMEM shares the address space, a page directory and a copy of each page
+ * table of p1 (and under "copy" each resident page). The kernel's core has a thread slot
+ * per frame, so a free frame means a free slot; with more frames free than any fork but
+ * a "copy" takes, one call into the core answers.
+ */
+function forkFits(k: Kernel, p1: Proc, flags: number): boolean {
+  const free = k.core.framesFree();
+  const newSpace = (flags & (RFPROC | RFMEM)) === RFPROC;
+  if (free > 2 + NUPT && !(newSpace && k.tun.strategy === "copy")) return true;
+  if (k.core.x.thread_table_full() !== 0) return false;
+  let need = 1;
+  if (newSpace) {
+    const pm = p1.p_vmspace!.vm_pmap;
+    need += 1 + k.core.x.pmap_ptcount(pm) + (k.tun.strategy === "copy" ? k.core.x.pmap_resident(pm) : 0);
+  }
+  return free >= need;
 }
 
 /**

@@ -1,17 +1,21 @@
 // A map from non-negative integers (pids, core thread handles) to values, with the Map
-// methods the kernel and its callers use. Keys hash to a fixed set of buckets (key & mask),
-// like the kernel's pidhashtbl. A deleted entry leaves a free slot (key -1) for the next
-// insert into its bucket, so a bucket's arrays never shrink or grow again once they hold
-// what the bucket holds at its busiest: the insert-and-delete churn of fork and exit
-// allocates nothing. (A Map under that churn rehashes or shrinks its table on nearly every
-// fork.) Iteration is in bucket order, not insertion order.
+// methods the kernel and its callers use. Keys hash to buckets (key & mask), like the
+// kernel's pidhashtbl. A deleted entry leaves a free slot (key -1) for the next insert
+// into its bucket, so a bucket's arrays never shrink or grow again once they hold what
+// the bucket holds at its busiest: the insert-and-delete churn of fork and exit allocates
+// nothing. (A Map under that churn rehashes or shrinks its table on nearly every fork.)
+// When the entries outgrow the buckets (more than MAX_LOAD a bucket on average) the
+// buckets quadruple, so a lookup stays O(1) at 100,000 processes; they never shrink.
+// Iteration is in bucket order, not insertion order.
 
 const FREE = -1;
+/** Entries per bucket, on average, beyond which the buckets quadruple. */
+const MAX_LOAD = 4;
 
 export class IntMap<V> {
-  private readonly keyb: number[][] = [];
-  private readonly valb: (V | undefined)[][] = [];
-  private readonly mask: number;
+  private keyb: number[][] = [];
+  private valb: (V | undefined)[][] = [];
+  private mask: number;
   private n = 0;
 
   /**
@@ -52,8 +56,27 @@ export class IntMap<V> {
       ks.push(key);
       vs.push(value);
     }
-    this.n++;
+    if (++this.n > MAX_LOAD * (this.mask + 1)) this.grow();
     return this;
+  }
+
+  /** Four times the buckets, every entry rehashed (amortized O(1) per insert). */
+  private grow(): void {
+    const keyb = this.keyb, valb = this.valb;
+    const b = (this.mask + 1) * 4;
+    this.mask = b - 1;
+    this.keyb = [];
+    this.valb = [];
+    for (let i = 0; i < b; i++) { this.keyb.push([]); this.valb.push([]); }
+    for (let i = 0; i < keyb.length; i++) {
+      const ks = keyb[i], vs = valb[i];
+      for (let j = 0; j < ks.length; j++) {
+        if (ks[j] === FREE) continue;
+        const t = ks[j] & this.mask;
+        this.keyb[t].push(ks[j]);
+        this.valb[t].push(vs[j]);
+      }
+    }
   }
 
   delete(key: number): boolean {

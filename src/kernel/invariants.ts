@@ -21,6 +21,9 @@ const KERN_BITS = 0x063;
 const PTDPTDI = 767;
 const KPTDI = 768;
 const PAGE = 4096;
+/** Kernel stacks mapped in the i386 kernel map, and a thread slot's size (assembly/pmap.ts, cpu.ts). */
+const KSTACK_KVA_SLOTS = 64768;
+const THR_SLOT = 64;
 /** The interpreter's opcode attribute bytes in the control block (state.ts C_OPATTR): set at init, read-only after. */
 const OPATTR = [1024, 2048] as const;
 // RB node layout (assembly/rbtree.ts) and colours.
@@ -116,19 +119,33 @@ export function auditCore(core: Core): CoreAudit {
     return (pde & PG_V) === 0 ? 0 : pword(((pde & PG_FRAME) >>> 0) + 4 * ((kva >>> 12) & 1023));
   };
 
-  // Kernel stacks: three mapped pages above an unmapped guard page, for each live thread only.
+  // Kernel stacks, for each live thread only: the top page has a frame, each lower page a
+  // frame once written; in the first window of the kernel map (assembly/pmap.ts) exactly
+  // the pages with a frame are mapped, to that frame, above an unmapped guard page.
   const threads = new Set<number>();
+  let stackPagesMapped = 0;
   for (let td = 1; td <= t.threadSlots; td++) {
     if (x.thread_valid(td) !== 1) continue;
     threads.add(td);
     const ks = x.thread_kstack(td) >>> 0;
-    if (kpte(ks - PAGE) !== 0) broken("kernel stack guard", `thread ${td}`, `guard page ${hex(ks - PAGE)} is mapped`);
+    const inWindow = td <= KSTACK_KVA_SLOTS;
+    if (inWindow && kpte(ks - PAGE) !== 0) broken("kernel stack guard", `thread ${td}`, `guard page ${hex(ks - PAGE)} is mapped`);
     for (let j = 0; j < 3; j++) {
-      if ((kpte(ks + j * PAGE) & PG_V) === 0) broken("kernel stack", `thread ${td}`, `stack page ${hex(ks + j * PAGE)} is not mapped`);
+      const f = w[(t.threadTable + (td - 1) * THR_SLOT + 4 + 4 * j) >>> 2] >>> 0;
+      if (f === 0 && j === 2) broken("kernel stack", `thread ${td}`, "its top page (pcb, trapframe) has no frame");
+      if (!inWindow) {
+        if (f !== 0) ref(f, `thread ${td}'s kernel stack page ${j}`);
+        continue;
+      }
+      const pte = kpte(ks + j * PAGE);
+      if (f === 0 ? pte !== 0 : (pte & PG_V) === 0 || ((pte & PG_FRAME) >>> 0) !== f) {
+        broken("kernel stack", `thread ${td}`, `stack page ${hex(ks + j * PAGE)} maps ${hex(pte)}, its frame is ${hex(f)}`);
+      }
+      if (f !== 0) stackPagesMapped++;
     }
   }
-  if (kernelMapped.size !== 3 * threads.size) {
-    broken("kernel mappings", "the kernel page tables", `${kernelMapped.size} pages mapped for ${threads.size} live threads' stacks`);
+  if (kernelMapped.size !== stackPagesMapped) {
+    broken("kernel mappings", "the kernel page tables", `${kernelMapped.size} pages mapped for ${stackPagesMapped} pages of live threads' stacks`);
   }
 
   // Address spaces: directory, page tables (each counted once however many PDEs share it), pages.
@@ -177,25 +194,32 @@ export function auditCore(core: Core): CoreAudit {
     if (h.n > 1 && h.writer) broken("shared page table", `page table ${hex(pt)}`, `held by ${h.n} directories, but ${h.writer} has PG_RW`);
   }
 
-  // The free stack and every reference count.
-  const top = x.frames_free();
+  // The free stack and every reference count; frames at or above the high-water mark were
+  // never used (no reference, their count words never written).
+  const top = t.freeTop, hwm = t.frameHwm;
+  if (!(hwm >= 1 && hwm <= nframes) || top + nframes - hwm !== x.frames_free()) {
+    broken("frame count", "physical memory", `${top} on the free stack, ${nframes - hwm} never used, ${x.frames_free()} free`);
+  }
   const onStack = new Uint8Array(nframes);
   const fs = t.freestack >>> 2;
   for (let i = 0; i < top; i++) {
     const pfn = w[fs + i];
-    if (!(pfn > 0 && pfn < nframes)) broken("free stack", `entry ${i}`, `holds pfn ${pfn}`);
+    if (!(pfn > 0 && pfn < hwm)) broken("free stack", `entry ${i}`, `holds pfn ${pfn}`);
     if (onStack[pfn]) broken("free stack", `frame ${hex(pfn * PAGE)}`, "is on the free stack twice");
     onStack[pfn] = 1;
   }
   const rc = t.refcounts >>> 2;
   let used = 0;
-  for (let pfn = 0; pfn < nframes; pfn++) {
+  for (let pfn = hwm; pfn < nframes; pfn++) {
+    if (expected[pfn] !== 0) broken("frame refcount", `frame ${hex(pfn * PAGE)}`, `never used, but ${expected[pfn]} references to it`);
+  }
+  for (let pfn = 0; pfn < hwm; pfn++) {
     const n = w[rc + pfn];
     if (n !== expected[pfn]) broken("frame refcount", `frame ${hex(pfn * PAGE)}`, `refcount ${n}, but ${expected[pfn]} references to it`);
     if ((n === 0) !== (onStack[pfn] === 1)) broken("free stack", `frame ${hex(pfn * PAGE)}`, `refcount ${n} and ${onStack[pfn] ? "" : "not "}on the free stack`);
     if (n > 0) used++;
   }
-  if (used + top !== nframes) broken("frame count", "physical memory", `${top} free + ${used} used != ${nframes} frames`);
+  if (used + top + nframes - hwm !== nframes) broken("frame count", "physical memory", `${top} freed + ${nframes - hwm} never used + ${used} used != ${nframes} frames`);
 
   // LWP tree heads in use: lwp_count refuses a free head.
   const heads = new Set<number>();
@@ -211,11 +235,14 @@ export function checkInvariants(k: Kernel): void {
   const core = auditCore(k.core);
   const procs = [...k.procs.allproc, ...k.procs.zombproc];
 
-  const n = procs.length;
-  if (k.nprocs !== n) broken("nprocs", "the process table", `nprocs ${k.nprocs}, but ${k.procs.allproc.length} live + ${k.procs.zombproc.length} zombie processes`);
+  // Forks waiting for memory have counted their child, which does not exist yet.
+  const forking: Lwp[] = [];
+  for (const lp of k.lwps.values()) if (lp.forkWaiting) forking.push(lp);
+  const n = procs.length + forking.length;
+  if (k.nprocs !== n) broken("nprocs", "the process table", `nprocs ${k.nprocs}, but ${k.procs.allproc.length} live + ${k.procs.zombproc.length} zombie processes + ${forking.length} forks waiting`);
 
   checkProcLinks(k, procs);
-  checkUids(k, procs);
+  checkUids(k, procs, forking);
   checkVmspaces(k, procs, core);
   checkLwps(k, procs, core);
   checkRunQueues(k);
@@ -243,9 +270,9 @@ function checkProcLinks(k: Kernel, procs: Proc[]): void {
 }
 
 /** Each uid's ui_proccnt is the number of processes whose real uid it is. */
-function checkUids(k: Kernel, procs: Proc[]): void {
+function checkUids(k: Kernel, procs: Proc[], forking: Lwp[]): void {
   const count = new Map<Uidinfo, number>();
-  for (const p of procs) {
+  for (const p of [...procs, ...forking.map((lp) => lp.lwp_proc)]) {
     const ui = p.p_ucred?.cr_ruidinfo;
     if (ui) count.set(ui, (count.get(ui) ?? 0) + 1);
   }
@@ -377,7 +404,7 @@ function checkRunQueues(k: Kernel): void {
     if (lp.wchan) {
       sleeping++;
       if (lp.lwp_stat !== LSSLEEP || lp.onRunq || lp.mode !== "kernel") broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" with lwp_stat ${lp.lwp_stat}, onRunq ${lp.onRunq}, mode ${lp.mode}`);
-      if (!k.sleepq.sleepers(lp.wchan).includes(lp)) broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" but not on its channel's queue`);
+      if (!k.sleepq.holds(lp.wchan, lp)) broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" but not on its channel's queue`);
       continue;
     }
     switch (lp.mode) {

@@ -5,6 +5,7 @@ import { List } from "./queue.js";
 import { IntMap } from "./intmap.js";
 import { PID_MAX, SZOMB } from "./param.js";
 import { tsleep } from "./synch.js";
+import { KernelPanic } from "./panic.js";
 
 export class ProcTables {
   readonly allproc = new List<Proc>();
@@ -39,22 +40,28 @@ export function proc_add_allproc(k: Kernel, p: Proc): void {
 export function proc_getnewpid_locked(k: Kernel, random_offset: number): number {
   const t = k.procs;
   t.nextpid += 1 + random_offset;
+  let wraps = 0;
   retry: for (;;) {
     if (t.nextpid >= PID_MAX) {
       t.nextpid = t.nextpid % PID_MAX;
       if (t.nextpid < 100) t.nextpid += 100;
       t.pidchecked = 0;
+      // The 2008 loop would go round for ever: every pid from 100 up is taken.
+      if (++wraps > 2) throw new KernelPanic(`proc_getnewpid: no free pid (${t.allproc.length + t.zombproc.length} processes)`);
     }
     if (t.nextpid >= t.pidchecked) {
       t.pidchecked = PID_MAX;
       for (const list of [t.allproc, t.zombproc]) {
         for (const p of list) {
-          const ids = [p.p_pid, p.p_pgrp ? p.p_pgrp.pg_id : -1, p.p_pgrp ? p.p_pgrp.pg_session.s_sid : -1];
-          while (ids.includes(t.nextpid)) {
+          const pg = p.p_pgrp;
+          const pid = p.p_pid, pgid = pg ? pg.pg_id : -1, sid = pg ? pg.pg_session.s_sid : -1;
+          while (t.nextpid === pid || t.nextpid === pgid || t.nextpid === sid) {
             t.nextpid++;
             if (t.nextpid >= t.pidchecked) continue retry;
           }
-          for (const id of ids) if (id > t.nextpid && t.pidchecked > id) t.pidchecked = id;
+          if (pid > t.nextpid && t.pidchecked > pid) t.pidchecked = pid;
+          if (pgid > t.nextpid && t.pidchecked > pgid) t.pidchecked = pgid;
+          if (sid > t.nextpid && t.pidchecked > sid) t.pidchecked = sid;
         }
       }
     }

@@ -19,18 +19,29 @@ export class Lockmgr {
    */
   wantexcl = false;
   /**
-   * Threads holding it shared, once per hold (to check releases; the kernel keeps only a
-   * count). An array, not a Map: it holds a thread or two, and is touched on every fork.
+   * The threads holding it shared and how many holds each (to check releases; the kernel
+   * keeps only the count): O(1) however many hold it, as a fork bomb's sleeping forkers
+   * all may. The one thread that holds it most of the time is kept outside the Map, so
+   * the common take-and-release on every fork makes no Map entry.
    */
-  private sharers: Thread[] = [];
+  private one: Thread | null = null;
+  private oneHolds = 0;
+  private sharers: Map<Thread, number> | null = null;
   constructor(readonly name: string) {}
   isHeld(): boolean { return this.sharecount > 0 || this.exclusivecount > 0; }
-  heldShared(td: Thread): boolean { return this.sharers.includes(td); }
+  heldShared(td: Thread): boolean {
+    return (this.one === td && this.oneHolds > 0) || (this.sharers?.has(td) ?? false);
+  }
   /** @internal */ addSharer(td: Thread, d: 1 | -1): void {
-    if (d > 0) { this.sharers.push(td); return; }
-    const i = this.sharers.lastIndexOf(td);
-    if (i === this.sharers.length - 1) this.sharers.pop(); // (splice would make an array)
-    else if (i >= 0) this.sharers.splice(i, 1);
+    if (this.one === td || (this.one === null && d > 0)) {
+      this.one = td;
+      this.oneHolds += d;
+      if (this.oneHolds === 0) this.one = null;
+      return;
+    }
+    const m = this.sharers ??= new Map();
+    const n = (m.get(td) ?? 0) + d;
+    if (n > 0) m.set(td, n); else m.delete(td);
   }
 }
 

@@ -115,6 +115,15 @@ export class Lwp {
   wmesg = "";
   sleepFlags = 0;
   slpTimeout: Callout | null = null;
+  /**
+   * fork1 waits for memory before the new process exists (fork.ts): it has counted the
+   * child in nprocs and against its uid already.
+   */
+  forkWaiting = false;
+  /** The sleep queue it is on (synch.ts), and its neighbours there, while asleep. */
+  slpQ: object | null = null;
+  slpPrev: Lwp | null = null;
+  slpNext: Lwp | null = null;
   /** The virtual CPU whose run queue holds this LWP, when it is runnable. */
   cpu = 0;
   onRunq = false;

@@ -12,35 +12,53 @@ import { pendingUnmasked, sigIsInterrupting } from "./signal.js";
 
 const SLEEPING: SleepMark = { sleeping: true };
 
+/** One wait channel's sleepers, linked through the LWPs (slpPrev, slpNext) in the order they slept. */
+interface SleepQueue { head: Lwp | null; tail: Lwp | null; n: number }
+
 /**
- * The LWPs sleeping on each wait channel, in the order they went to sleep. A channel's
- * queue stays with it once made (weakly: it goes when the channel does), so a process that
- * waits on every loop reuses one array; a Map entry made and deleted per sleep would have
- * the Map reallocate its table on nearly every fork.
+ * The LWPs sleeping on each wait channel, in the order they went to sleep: a list linked
+ * through the LWPs, so that going to sleep and waking are O(1) however many sleep on a
+ * channel (a fork bomb's 100,000 processes wait on a handful). An LWP sleeps on one
+ * channel at a time: its wchan names the queue it is on. A channel's queue stays with it
+ * once made (weakly: it goes when the channel does), so a channel slept on every loop
+ * costs no allocation.
  */
 export class SleepQueues {
-  private q = new WeakMap<object, Lwp[]>();
+  private q = new WeakMap<object, SleepQueue>();
   private n = 0;
+  /** Puts lp at the end of ident's queue, unless it is on a queue already. */
   add(ident: object, lp: Lwp): void {
     let s = this.q.get(ident);
-    if (!s) this.q.set(ident, (s = []));
-    if (s.includes(lp)) return;
-    s.push(lp);
+    if (!s) this.q.set(ident, (s = { head: null, tail: null, n: 0 }));
+    if (lp.slpQ !== null) return;
+    lp.slpQ = s;
+    lp.slpPrev = s.tail;
+    lp.slpNext = null;
+    if (s.tail) s.tail.slpNext = lp; else s.head = lp;
+    s.tail = lp;
+    s.n++;
     this.n++;
   }
   remove(ident: object, lp: Lwp): void {
     const s = this.q.get(ident);
-    const i = s ? s.indexOf(lp) : -1;
-    if (i < 0) return;
-    if (i === s!.length - 1) s!.pop(); // (splice would make an array)
-    else s!.splice(i, 1);
+    if (!s || lp.slpQ !== s) return;
+    if (lp.slpPrev) lp.slpPrev.slpNext = lp.slpNext; else s.head = lp.slpNext;
+    if (lp.slpNext) lp.slpNext.slpPrev = lp.slpPrev; else s.tail = lp.slpPrev;
+    lp.slpQ = lp.slpPrev = lp.slpNext = null;
+    s.n--;
     this.n--;
   }
+  /** ident's sleepers in the order they slept (a copy: waking them changes the queue). */
   sleepers(ident: object): Lwp[] {
-    const s = this.q.get(ident);
-    return s ? s.slice() : [];
+    const out: Lwp[] = [];
+    for (let lp = this.q.get(ident)?.head ?? null; lp; lp = lp.slpNext) out.push(lp);
+    return out;
   }
-  has(ident: object): boolean { return (this.q.get(ident)?.length ?? 0) > 0; }
+  has(ident: object): boolean { return (this.q.get(ident)?.n ?? 0) > 0; }
+  /** Whether lp is on ident's queue. */
+  holds(ident: object, lp: Lwp): boolean { return lp.slpQ !== null && lp.slpQ === this.q.get(ident); }
+  /** How many sleep on ident. */
+  count(ident: object): number { return this.q.get(ident)?.n ?? 0; }
   get size(): number { return this.n; }
 }
 

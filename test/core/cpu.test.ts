@@ -4,6 +4,7 @@
 // trap.c 1.111, machdep.c 1.131).
 import { describe, it, expect, beforeAll } from "vitest";
 import { Core, CoreError, PCB_FIELDS, TF_FIELDS, i386 } from "../../src/core/index.js";
+import { auditCore } from "../../src/kernel/invariants.js";
 
 const KSTACK_AREA = 0xC0400000;
 const FORK_TRAMPOLINE = 0xC0101000;
@@ -110,15 +111,15 @@ describe("kernel threads and stacks (lwkt_alloc_thread, pmap_init_thread)", () =
     core.threadFree(td2);
   });
 
-  it("thread_free returns all three frames; freed slots are reused last-in first-out", () => {
+  it("thread_alloc takes one frame (the stack's top page), thread_free returns it; freed slots are reused last-in first-out", () => {
     const before = core.framesFree();
     const used0 = core.threadsUsed();
     const tds = [core.threadAlloc(), core.threadAlloc(), core.threadAlloc()];
-    expect(core.framesFree()).toBe(before - 9);
+    expect(core.framesFree()).toBe(before - 3);
     expect(core.threadsUsed()).toBe(used0 + 3);
     core.threadFree(tds[0]);
     core.threadFree(tds[2]);
-    expect(core.framesFree()).toBe(before - 3);
+    expect(core.framesFree()).toBe(before - 1);
     expect(core.threadValid(tds[0])).toBe(false);
     expect(core.threadValid(tds[1])).toBe(true);
     expect(core.threadsUsed()).toBe(used0 + 1);
@@ -141,7 +142,7 @@ describe("kernel threads and stacks (lwkt_alloc_thread, pmap_init_thread)", () =
     core.pmapDestroy(pm);
   });
 
-  it("the 12 KiB kernel stack is mapped supervisor read/write in every address space: a user-mode access faults with P|U, a kernel access succeeds; the page below is an unmapped guard", () => {
+  it("the 12 KiB kernel stack's top page is mapped supervisor read/write in every address space (a user-mode access faults with P|U, a kernel access succeeds); the two pages below it are not present until the kernel writes there; the page below is an unmapped guard", () => {
     const early = core.pmapCreate();
     expect(early).toBeGreaterThan(0);
     const td = core.threadAlloc();
@@ -151,6 +152,19 @@ describe("kernel threads and stacks (lwkt_alloc_thread, pmap_init_thread)", () =
     const forked = core.fork(late, "cow");
     expect(forked).toBeGreaterThan(0);
     const ks = core.kstack(td);
+    for (const pm of [early, late, forked]) {
+      for (let j = 0; j < 2; j++) expect(core.translate(pm, ks + j * 4096 + 0x10, PGEX_W)).toEqual({ fault: true, err: PGEX_W });
+    }
+    // The kernel writes below the top page: cpu_heavy_restore stores pcb_eip at pcb_esp,
+    // pointed here into the first and then the second page.
+    const free0 = core.framesFree();
+    for (let j = 0; j < 2; j++) {
+      core.cpuFork(td, td, early, RFPROC);
+      core.pcb(td).esp = ks + j * 4096 + 0x10;
+      expect(core.cpuSwitchin(td)).toBe(FORK_RETURN);
+      expect(core.framesFree()).toBe(free0 - 1 - j);
+      expect(kword(core, early, ks + j * 4096 + 0x10)).toBe(FORK_TRAMPOLINE);
+    }
     for (const pm of [early, late, forked]) {
       const pas: number[] = [];
       for (let j = 0; j < 3; j++) {
@@ -168,28 +182,30 @@ describe("kernel threads and stacks (lwkt_alloc_thread, pmap_init_thread)", () =
       expect(core.translate(pm, ks - 4, 0)).toEqual({ fault: true, err: 0 });
     }
     core.threadFree(td);
+    expect(core.framesFree()).toBe(free0 + 1);
     // thread_free unmaps the stack (pmap_kremove).
-    expect(core.translate(early, ks, 0)).toEqual({ fault: true, err: 0 });
+    for (let j = 0; j < 3; j++) expect(core.translate(early, ks + j * 4096, 0)).toEqual({ fault: true, err: 0 });
     for (const pm of [early, late, forked]) core.pmapDestroy(pm);
   });
 
   it("thread_alloc that runs out of frames or of slots returns -ENOMEM and leaks nothing (small core)", () => {
     const small = Core.create({ physBytes: 1 << 20, maxThreads: 200 });
-    for (const leftover of [1, 2, 0]) {
+    // Frames run out first (100 left for 200 slots), then slots (all 200 with frames to spare).
+    for (const burn of [small.framesFree() - 100, 0]) {
       const start = small.framesFree();
       const burned: number[] = [];
-      // Leave `leftover` frames after the last thread that fits, so the failing
-      // allocation takes frames and must give them back.
-      while (small.framesFree() % 3 !== leftover) burned.push(small.x.frame_alloc());
+      while (burned.length < burn) burned.push(small.x.frame_alloc());
       const tds: number[] = [];
       for (;;) {
         const td = small.threadAlloc();
         if (td < 0) { expect(td).toBe(-ENOMEM); break; }
         tds.push(td);
       }
-      expect(small.framesFree()).toBe(leftover);
+      expect(tds.length).toBe(burn > 0 ? 100 : 200);
+      const left = small.framesFree();
+      expect(left).toBe(burn > 0 ? 0 : start - 200);
       expect(small.threadAlloc()).toBe(-ENOMEM);
-      expect(small.framesFree()).toBe(leftover);
+      expect(small.framesFree()).toBe(left);
       expect(small.threadsUsed()).toBe(tds.length);
       for (const td of tds) small.threadFree(td);
       for (const pa of burned) small.x.frame_unref(pa);
@@ -201,9 +217,44 @@ describe("kernel threads and stacks (lwkt_alloc_thread, pmap_init_thread)", () =
     expect(few.threadAlloc()).toBe(1);
     expect(few.threadAlloc()).toBe(2);
     expect(few.threadAlloc()).toBe(-ENOMEM);
-    expect(few.framesFree()).toBe(f0 - 6);
+    expect(few.framesFree()).toBe(f0 - 2);
     few.threadFree(1);
     expect(few.threadAlloc()).toBe(1);
+  });
+
+  it("takes more threads than the i386 kernel map has stacks for (64,768): past it a stack has its frames but no kernel mapping, and works the same", () => {
+    const big = Core.create({ physBytes: 512 << 20 });
+    const free0 = big.framesFree();
+    expect(big.tables().kernelPts).toBe(253);
+    const tds: number[] = [];
+    for (let i = 0; i < 70000; i++) tds.push(big.threadAlloc());
+    expect(tds[69999]).toBe(70000);
+    expect(big.threadsUsed()).toBe(70000);
+    expect(big.framesFree()).toBe(free0 - 70000);
+    const pm = big.pmapCreate();
+    const first = tds[0], past = tds[64768];
+    // Thread 64,769's stack is at window slot 0's KVA, in a part of the kernel map i386 cannot address.
+    expect(big.kstack(past)).toBe(big.kstack(first));
+    expect(big.threadRegs(past)).toBe(big.kstack(past) + 11584);
+    // cpu_fork and the first switch-in, through the frames: from a mapped stack to one past the window.
+    big.trapframe(first).eax = 1234;
+    big.cpuFork(first, past, pm, RFPROC);
+    expect(big.trapframe(past).eax).toBe(1234);
+    expect(big.cpuSwitchin(past)).toBe(FORK_RETURN);
+    expect(big.trapframe(past).eax).toBe(0);
+    // A write to a lower page takes a frame, which no kernel PTE maps.
+    big.cpuFork(past, past, pm, RFPROC);
+    big.pcb(past).esp = big.kstack(past) + 0x20;
+    const f = big.framesFree();
+    expect(big.cpuSwitchin(past)).toBe(FORK_RETURN);
+    expect(big.framesFree()).toBe(f - 1);
+    expect(big.translate(pm, big.kstack(past), 0)).toEqual({ fault: true, err: 0 }); // thread 1's lowest page: no frame
+    auditCore(big);
+    for (const td of tds) big.threadFree(td);
+    big.pmapDestroy(pm);
+    expect(big.framesFree()).toBe(free0);
+    expect(big.threadsUsed()).toBe(0);
+    auditCore(big);
   });
 });
 
@@ -482,7 +533,7 @@ describe("argument errors", () => {
     expect(core.trapframe(td).eax).toBe(42);
     core.threadFree(td);
     expect(() => core.threadFree(td)).toThrow(CoreError);                       // double free
-    expect(core.framesFree()).toBe(free + 3);
+    expect(core.framesFree()).toBe(free + 1);
   });
 
   it("the core itself refuses dead or out-of-range handles without trapping: -EINVAL, 0, or no effect", () => {

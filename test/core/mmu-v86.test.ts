@@ -218,7 +218,7 @@ describe("v86's MMU and forklab's walk", () => {
     const cases: [number, number, number][] = [        // va, access, the error code x86 defines
       [0x20000, PGEX_U | PGEX_W, 6],                     // not present, user write
       [0x10000, PGEX_U | PGEX_W, 7],                     // present read-only page, user write
-      [kstack, PGEX_U, 5],                               // present supervisor page, user read
+      [kstack + 2 * PAGE, PGEX_U, 5],                    // present supervisor page (the stack's top), user read
       [kstack - PAGE, PGEX_W, 2],                        // guard page (not present), supervisor write
       [0x30000, PGEX_U, 4],                              // not present, user read
       [0x10000 + 8, PGEX_W, 3],                          // read-only page, supervisor write (CR0.WP)
@@ -243,9 +243,15 @@ describe("v86's MMU and forklab's walk", () => {
   it("agree on every access kind at thousands of addresses: user pages of each protection, COW pages, copies, holes, kernel stacks, the self-map", () => {
     expect(errWordIndex, "the error-code word was found").toBeGreaterThanOrEqual(0);
     const core = Core.create({ physBytes: PHYS_BYTES, maxThreads: 32 });
-    // Kernel stacks: slots 1..4 allocated, slot 2 freed again (its stack unmapped).
+    // Kernel stacks: slots 1..4 allocated, slot 2 freed again (its stack unmapped); each has
+    // its top page, and slot 3 its lowest too (written by the kernel: cpu_heavy_restore's
+    // store at pcb_esp, pointed there).
     const tds = [core.threadAlloc(), core.threadAlloc(), core.threadAlloc(), core.threadAlloc()];
     core.threadFree(tds[1]);
+    const kpm = core.pmapCreate();
+    core.cpuFork(tds[2], tds[2], kpm, 0x10);
+    core.pcb(tds[2]).esp = core.kstack(tds[2]) + 0x80;
+    expect(core.cpuSwitchin(tds[2])).not.toBe(0);
     // A parent with a page of every protection, pages in several page tables, the top user page.
     const a = core.pmapCreate();
     for (let prot = 0; prot < 8; prot++) expect(core.enter(a, 0x00400000 + prot * PAGE, prot)).toBe(0);

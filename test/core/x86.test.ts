@@ -15,7 +15,7 @@ const RO = 0x08052000;          // one page, read-only
 const HOLE = 0x08053000;        // unmapped
 const STACK_LO = 0x7FFFD000;    // two pages, read/write; 0x7FFFC000 unmapped
 const STACK_TOP = 0x7FFFF000;
-const KSTACK = 0xC0401000;      // thread slot 0's kernel stack: present, supervisor only
+const KSTACK = 0xC0403000;      // the top page of thread slot 0's kernel stack: present, supervisor only
 const RO_FILL = 0x5A;
 
 const PGEX_P = 1, PGEX_W = 2, PGEX_U = 4;
@@ -963,7 +963,7 @@ describe("page faults", () => {
     expect(r.eflags & ZF).toBe(0);
   });
 
-  it("a supervisor-only page (the kernel stack at 0xC0401000) faults P|U on read and P|W|U on write", () => {
+  it("a supervisor-only page (the kernel stack's top page at 0xC0403000) faults P|U on read and P|W|U on write", () => {
     let o = exec([0x8B, modrm(0, EAX, EBX), ...INT80], { ebx: KSTACK, eax: 9 });
     expect(o.stop).toBe("fault");
     expect(o.faultVa).toBe(KSTACK);

@@ -5,7 +5,7 @@
 // "no core" and writes nothing at all.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { EXPORTS, KSTACK_MAX_THREADS, SIZEOF_PCB, SIZEOF_TRAPFRAME, RFPROC, CTL_BYTES } from "../../include/forklab_core.mjs";
+import { EXPORTS, KSTACK_MAX_THREADS, KSTACK_KVA_SLOTS, SIZEOF_PCB, SIZEOF_TRAPFRAME, RFPROC, CTL_BYTES } from "../../include/forklab_core.mjs";
 
 type X = Record<string, (...a: number[]) => number>;
 const load = (f: string) => new WebAssembly.Module(readFileSync(new URL(`../../build/${f}`, import.meta.url)));
@@ -238,9 +238,11 @@ describe("core_init_at (embed build)", () => {
     const { x } = instance(64);
     expect(x.core_meta_bytes(1 << 20, 0)).toBe(x.core_meta_bytes(1 << 20, x.core_default_max_threads(1 << 20)));
     expect(x.core_init_at(0x20000, 0x100000, 1 << 20, 0)).toBe(0x20000);
+    expect(x.core_default_max_threads(1 << 20)).toBe(256); // one per frame
+    const free = x.frames_free();
     let n = 0;
     while (x.thread_alloc() > 0) n++;
-    expect(n).toBe(x.core_default_max_threads(1 << 20)); // 64: one per four frames
+    expect(n).toBe(free); // each thread holds one frame: frames run out before slots
   });
 
   it("memory too small for physical memory is -ENOMEM, without growing the host's memory or trapping", () => {
@@ -258,10 +260,10 @@ describe("core_init_at (embed build)", () => {
     expect(x.core_init_at(0x20000, 0x100000, 1 << 20, 16)).toBe(0x20000);
     expect(x.core_init_at(0xF0000, 0x180000, 1 << 20, 16)).toBe(EINVAL); // inside the current core
     expect(x.core_current()).toBe(0x20000);
-    // Every kernel stack slot's page tables (253) fit in the smallest physical memory.
-    const meta = x.core_meta_bytes(1 << 20, KSTACK_MAX_THREADS);
+    // The page tables of every kernel stack the i386 kernel map holds (253) fit in the smallest physical memory.
+    const meta = x.core_meta_bytes(1 << 20, KSTACK_KVA_SLOTS);
     const physBase = (0x300000 + meta + 0xFFF) & ~0xFFF;
-    expect(x.core_init_at(0x300000, physBase, 1 << 20, KSTACK_MAX_THREADS)).toBe(0x300000);
+    expect(x.core_init_at(0x300000, physBase, 1 << 20, KSTACK_KVA_SLOTS)).toBe(0x300000);
     expect(x.frames_free()).toBe(1); // 256 frames: frame 0, the kernel directory, 253 page tables
     expect(x.core_select(0x20000)).toBe(0); // the first core is still there
     expect(x.core_init_at(0x20000, 0x100000, 1 << 20, 16)).toBe(0x20000); // reset in place

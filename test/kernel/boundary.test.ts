@@ -262,7 +262,7 @@ describe("the CLI's ELF reader", () => {
 });
 
 describe("the thread table", () => {
-  it("when every thread slot is taken, a fork waits for one in \"vmwait\" (as the kernel's allocation would) and then gets ENOMEM, never spinning", () => {
+  it("has a slot for every frame, so memory, not the table, bounds the threads; a fork that finds no frame for a kernel stack waits in \"vmwait\" (as the kernel's allocation would) and then gets ENOMEM, never spinning", () => {
     const fl = new Forklab({ physBytes: 2 * MiB, maxproc: 1000 });
     const p = fl.spawn({ uid: 0 }).pid;
     const core = fl.kernel.core, taken: number[] = [];
@@ -272,29 +272,50 @@ describe("the thread table", () => {
       taken.push(td);
     }
     expect(core.x.thread_table_full()).toBe(1);
+    expect(core.framesFree()).toBe(0);
+    expect(core.tables().threadSlots).toBeLessThan(core.framesTotal());
     const n0 = fl.sysctl("kern.nprocs");
     expect(fl.syscall(p, "fork")).toEqual({ done: false, wmesg: "vmwait" });
+    const switches = fl.counters().v_swtch;
     fl.run({ ticks: 99 });
     expect(fl.result(p)).toEqual({ done: false, wmesg: "vmwait" });
     fl.run({ ticks: 1 });
     const r = fl.result(p);
     expect(r.done && r.errno).toBe("ENOMEM");
     expect(r.done && r.error).toBe(ENOMEM);
+    expect(fl.counters().v_swtch - switches).toBeLessThan(5); // one sleep, one wake-up: no spinning
     expect(fl.sysctl("kern.nprocs")).toBe(n0);
-    // A slot freed while the fork waits: it wakes and succeeds.
+    // Threads freed while the fork waits: it wakes and succeeds.
     expect(fl.syscall(p, "fork")).toEqual({ done: false, wmesg: "vmwait" });
-    core.threadFree(taken.pop()!);
+    for (let i = 0; i < 32; i++) core.threadFree(taken.pop()!);
     fl.kernel.wakeupMemory();
     fl.run({ ticks: 1 });
     const r2 = fl.result(p);
     expect(r2.done && r2.error).toBe(0);
   });
 
-  it("spawn() says the table is full instead of sleeping", () => {
+  it("a fork bomb that fills memory waits for memory a second at a time, never refused in a tight loop", () => {
+    const fl = new Forklab({ physBytes: 4 * MiB, maxproc: 5000 });
+    const p = fl.spawn({ image: bundledProgram("forkbomb"), argv: ["forkbomb"], uid: 0 }).pid;
+    fl.on("exit", () => { throw new Error("no process of the bomb exits"); });
+    fl.run({ ticks: 100 });
+    const n = fl.sysctl("kern.nprocs");
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(5000);                       // memory, not maxproc, stopped it
+    const syscalls = fl.counters().v_syscall;
+    fl.run({ ticks: 300 });
+    // Each process forks at most once a second (a wait, then ENOMEM or a fork that fits).
+    expect(fl.counters().v_syscall - syscalls).toBeLessThan(4 * n);
+    // Asleep: in fork (vmwait), or in a copy-on-write fault that found no frame (pfault).
+    expect(["vmwait", "pfault"]).toContain((fl.result(p) as { wmesg: string }).wmesg);
+    fl.checkInvariants();
+  });
+
+  it("spawn() says no thread can be had instead of sleeping", () => {
     const fl = new Forklab({ physBytes: 2 * MiB });
     const core = fl.kernel.core;
     while (core.x.thread_table_full() === 0 && core.threadAlloc() > 0) { /* fill */ }
-    expect(() => fl.spawn()).toThrow(/every kernel thread slot is in use/);
+    expect(() => fl.spawn()).toThrow(/no kernel thread can be had \(\d+ in use, 0 frames free\)/);
   });
 });
 

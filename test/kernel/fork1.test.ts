@@ -756,7 +756,16 @@ describe("at_fork / rm_at_fork", () => {
 });
 
 describe("forklab only: a fork that runs out of simulated memory", () => {
-  it("fails with ENOMEM (strategy copy, 2 MiB) and leaks nothing: nprocs, uid counts, frames, allproc, threads", () => {
+  /** A fork memory cannot hold waits a second in "vmwait" (as the kernel's allocations would), then fails: its result. */
+  const afterVmwait = (fl: Forklab, pid: number, r: ReturnType<Forklab["syscall"]>) => {
+    expect(r).toEqual({ done: false, wmesg: "vmwait" });
+    fl.run({ ticks: fl.hz - 1 });
+    expect(fl.result(pid)).toEqual({ done: false, wmesg: "vmwait" });
+    fl.run({ ticks: 1 });
+    return fl.result(pid);
+  };
+
+  it("waits in vmwait, then fails with ENOMEM (strategy copy, 2 MiB) and leaks nothing: nprocs, uid counts, frames, allproc, threads", () => {
     const fl = new Forklab({ physBytes: 2 * MiB, strategy: "copy" });
     const p = fl.spawn({ uid: 1000 }).pid;
     const pages = Math.floor(fl.memory().framesFree * 0.6);
@@ -769,7 +778,7 @@ describe("forklab only: a fork that runs out of simulated memory", () => {
     fl.on("fork", () => events.push("fork"));
     for (const flags of [FORK_FLAGS, RFPROC | RFFDG, RFPROC, RFPROC | RFTHREAD, RFPROC | RFCFDG | RFSIGSHARE]) {
       const r = flags === FORK_FLAGS ? fl.syscall(p, "fork") : fl.syscall(p, "rfork", [flags]);
-      expect(done(r).errno).toBe("ENOMEM");
+      expect(done(afterVmwait(fl, p, r)).errno).toBe("ENOMEM");
       expect(snapshot(fl)).toEqual(before);
       expect([sa.ps_refcnt, lim.p_refcnt, cr.cr_ref, fdp.fd_refcnt, P.p_vmspace!.vm_refcnt]).toEqual(refs);
       expect(P.p_lock).toBe(0);
@@ -790,11 +799,11 @@ describe("forklab only: a fork that runs out of simulated memory", () => {
     expect(fl2.proc(fork(fl2, q)).ppid).toBe(q);
   });
 
-  it("fails with ENOMEM when the address space fits but the kernel stack does not, and frees the new vmspace", () => {
+  it("fails with ENOMEM (after vmwait) when the address space fits but the kernel stack does not, and frees the new vmspace", () => {
     const fl = new Forklab({ physBytes: 2 * MiB, strategy: "cow" });
     const p = fl.spawn({ uid: 1000 }).pid;
     fl.userAlloc(p, Math.floor(fl.memory().framesFree * 0.6) * 4096);
-    // Measure what one fork takes now (vmspace + 3-frame kernel stack), and give it back.
+    // Measure what one fork takes now (vmspace + the kernel stack's top frame), and give it back.
     const f0 = fl.memory().framesFree;
     const c = fork(fl, p);
     const perFork = f0 - fl.memory().framesFree;
@@ -806,7 +815,7 @@ describe("forklab only: a fork that runs out of simulated memory", () => {
     expect(fl.memory().framesFree).toBe(perFork - 1);
     const before = snapshot(fl);
     const vmforks = fl.kernel.core.stat("pmapForks");
-    expect(errnoOf(fl, p, "fork")).toBe("ENOMEM");
+    expect(done(afterVmwait(fl, p, fl.syscall(p, "fork"))).errno).toBe("ENOMEM");
     expect(fl.kernel.core.stat("pmapForks")).toBe(vmforks + 1); // vm_fork did run
     expect(snapshot(fl)).toEqual(before);
     expect(kproc(fl, p).p_vmspace!.vm_refcnt).toBe(1);
