@@ -6,8 +6,8 @@
 // JS heap (after a full GC) and the simulated memory (frames taken). Host time is the
 // process's CPU time (user + system), which other load on the machine disturbs less than
 // the wall clock; the wall-clock time to saturation is given beside it.
-// Run: `npm run bench -- bomb` or `node bench/bomb.bench.mjs [--quick]` (quick: 2,000
-// and 10,000 processes).
+// Run: `npm run bench -- bomb` or `node bench/bomb.bench.mjs [--quick] [--strategy cow,share-pt]`
+// (quick: 2,000 and 10,000 processes; by default cow and share-pt).
 //
 // The largest bomb is 99,000 processes, not 99,998 (kern.maxproc's top): pids run from
 // 100 to 99,999, so a bomb that reached maxproc 99,998 would find no free pid first.
@@ -22,7 +22,8 @@ ensureCoreBuilt();
 const { Forklab, bundledProgram } = await importSrc("src/index.ts");
 
 const SIZES = QUICK ? [2000, 10000] : [10000, 99000];
-const STRATEGY = "cow";
+const strategyArg = process.argv.indexOf("--strategy");
+const STRATEGIES = strategyArg > 0 ? process.argv[strategyArg + 1].split(",") : ["cow", "share-pt"];
 const MEM = 3 * 2 ** 30;
 const RUNS = QUICK ? 1 : 3;
 
@@ -36,10 +37,10 @@ async function ready(physBytes) {
 }
 
 /** One bomb to `maxproc` processes: its timeline and the figures at saturation. */
-function bomb(maxproc) {
+function bomb(maxproc, strategy) {
   gc();
   const heap0 = process.memoryUsage().heapUsed;
-  const fl = new Forklab({ physBytes: MEM, maxproc, strategy: STRATEGY });
+  const fl = new Forklab({ physBytes: MEM, maxproc, strategy });
   const free0 = fl.memory().framesFree;
   const n0 = fl.sysctl("kern.nprocs");
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -74,7 +75,7 @@ function bomb(maxproc) {
   return { hostToSat, wallToSat, live, tenths, refusals, perRefusal, heapPerProc: heap / live, memPerProc: (frames * 4096) / live };
 }
 
-console.log(`forklab fork-bomb benchmark (forkbomb as root, ${STRATEGY}, ${MEM / 2 ** 30} GiB) — ${await machine()}`);
+console.log(`forklab fork-bomb benchmark (forkbomb as root, ${STRATEGIES.join(" and ")}, ${MEM / 2 ** 30} GiB) — ${await machine()}`);
 console.log(`${RUNS} run(s) per size, medians${QUICK ? " (quick)" : ""}\n`);
 
 new Forklab(); // compiles the core and warms the boot path
@@ -87,29 +88,31 @@ for (const mib of [64, 1024, 3072]) {
 printTable(["new Forklab", "median", "min"], readyRows);
 console.log();
 
-const small = [];
-for (let i = 0; i < RUNS; i++) small.push(bomb(100).perRefusal);
-const refusal100 = median(small);
-
 const rows = [];
-for (const n of SIZES) {
-  const rs = [];
-  for (let i = 0; i < RUNS; i++) rs.push(bomb(n));
-  const med = (f) => median(rs.map(f));
-  const tenths = rs[0].tenths.map((_, k) => med((r) => r.tenths[k]));
-  rows.push([
-    n.toLocaleString("en-US"),
-    `${med((r) => r.hostToSat).toFixed(2)} s (${med((r) => r.wallToSat).toFixed(2)} s wall)`,
-    Math.round(med((r) => r.live / r.hostToSat)).toLocaleString("en-US"),
-    `${Math.round(Math.min(...tenths)).toLocaleString("en-US")}–${Math.round(Math.max(...tenths)).toLocaleString("en-US")}`,
-    `${(med((r) => r.perRefusal) * 1e6).toFixed(1)} µs (${(refusal100 * 1e6).toFixed(1)} at 100), ${Math.round(med((r) => r.refusals)).toLocaleString("en-US")} in 1 s virtual`,
-    `${(med((r) => r.heapPerProc) / 1024).toFixed(2)} KiB`,
-    `${(med((r) => r.memPerProc) / 1024).toFixed(1)} KiB`,
-  ]);
-  console.log(`${n} processes, forks per host second by tenths: ${tenths.map((f) => Math.round(f)).join(" ")}`);
+for (const strategy of STRATEGIES) {
+  const small = [];
+  for (let i = 0; i < RUNS; i++) small.push(bomb(100, strategy).perRefusal);
+  const refusal100 = median(small);
+  for (const n of SIZES) {
+    const rs = [];
+    for (let i = 0; i < RUNS; i++) rs.push(bomb(n, strategy));
+    const med = (f) => median(rs.map(f));
+    const tenths = rs[0].tenths.map((_, k) => med((r) => r.tenths[k]));
+    rows.push([
+      strategy,
+      n.toLocaleString("en-US"),
+      `${med((r) => r.hostToSat).toFixed(2)} s (${med((r) => r.wallToSat).toFixed(2)} s wall)`,
+      Math.round(med((r) => r.live / r.hostToSat)).toLocaleString("en-US"),
+      `${Math.round(Math.min(...tenths)).toLocaleString("en-US")}–${Math.round(Math.max(...tenths)).toLocaleString("en-US")}`,
+      `${(med((r) => r.perRefusal) * 1e6).toFixed(1)} µs (${(refusal100 * 1e6).toFixed(1)} at 100), ${Math.round(med((r) => r.refusals)).toLocaleString("en-US")} in 1 s virtual`,
+      `${(med((r) => r.heapPerProc) / 1024).toFixed(2)} KiB`,
+      `${(med((r) => r.memPerProc) / 1024).toFixed(1)} KiB`,
+    ]);
+    console.log(`${strategy}, ${n} processes, forks per host second by tenths: ${tenths.map((f) => Math.round(f)).join(" ")}`);
+  }
 }
 console.log();
 printTable(
-  ["processes", "host CPU to saturation", "forks/s (mean)", "forks/s (tenths, min–max)", "refused fork (host)", "JS heap / process", "simulated / process"],
+  ["strategy", "processes", "host CPU to saturation", "forks/s (mean)", "forks/s (tenths, min–max)", "refused fork (host)", "JS heap / process", "simulated / process"],
   rows,
 );
