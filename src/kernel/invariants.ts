@@ -82,18 +82,23 @@ export function auditCore(core: Core): CoreAudit {
   const pword = (pa: number): number => w[(t.physBase + pa) >>> 2];
   const expected = new Int32Array(nframes);
   expected[0] = 1; // frame 0: reserved forever
-  const ref = (pa: number, what: string): void => {
+  // A reference to the frame at pa, counted; false when pa lies outside memory (the
+  // caller names the referrer then: its name is only made on failure, as audits run after
+  // every step).
+  const ref = (pa: number): boolean => {
     const pfn = (pa >>> 0) / PAGE;
-    if (pfn === 0 || pfn >= nframes) broken("frame reference", what, `points at physical ${hex(pa)}, outside memory`);
+    if (pfn === 0 || pfn >= nframes) return false;
     expected[pfn]++;
+    return true;
   };
+  const outside = (what: string, pa: number): never => broken("frame reference", what, `points at physical ${hex(pa)}, outside memory`);
 
   sealCore(core);
   if (sealed.get(core) !== sealHash(core)) broken("sealed memory", `linear 0..${hex(core.ctl)} and the opcode table`, "changed since the core was made");
 
   // The kernel's directory and page tables, and what they map.
   const kpd = t.kernelPdir;
-  ref(kpd, "the kernel page directory");
+  if (!ref(kpd)) outside("the kernel page directory", kpd);
   if ((pword(kpd + 4 * PTDPTDI) >>> 0) !== ((kpd | KERN_BITS) >>> 0)) broken("self-map", "the kernel page directory", `PDE 767 is ${hex(pword(kpd + 4 * PTDPTDI))}`);
   const kernelPdes = new Int32Array(1024 - KPTDI);
   const kernelMapped = new Set<number>();
@@ -104,12 +109,12 @@ export function auditCore(core: Core): CoreAudit {
     if ((pde & PG_V) === 0) continue;
     nkpt++;
     const pt = (pde & PG_FRAME) >>> 0;
-    ref(pt, `kernel PDE ${i}`);
+    if (!ref(pt)) outside(`kernel PDE ${i}`, pt);
     for (let j = 0; j < 1024; j++) {
       const pte = pword(pt + 4 * j);
       if ((pte & PG_V) === 0) continue;
       const kva = ((i << 22) | (j << 12)) >>> 0;
-      ref(pte & PG_FRAME, `kernel page ${hex(kva)}`);
+      if (!ref(pte & PG_FRAME)) outside(`kernel page ${hex(kva)}`, pte & PG_FRAME);
       kernelMapped.add(kva);
     }
   }
@@ -134,7 +139,7 @@ export function auditCore(core: Core): CoreAudit {
       const f = w[(t.threadTable + (td - 1) * THR_SLOT + 4 + 4 * j) >>> 2] >>> 0;
       if (f === 0 && j === 2) broken("kernel stack", `thread ${td}`, "its top page (pcb, trapframe) has no frame");
       if (!inWindow) {
-        if (f !== 0) ref(f, `thread ${td}'s kernel stack page ${j}`);
+        if (f !== 0 && !ref(f)) outside(`thread ${td}'s kernel stack page ${j}`, f);
         continue;
       }
       const pte = kpte(ks + j * PAGE);
@@ -157,7 +162,7 @@ export function auditCore(core: Core): CoreAudit {
     if (x.pmap_valid(pm) !== 1) continue;
     pmaps.add(pm);
     const pd = x.pmap_cr3(pm) >>> 0;
-    ref(pd, `pmap ${pm}'s page directory`);
+    if (!ref(pd)) outside(`pmap ${pm}'s page directory`, pd);
     if ((pword(pd + 4 * PTDPTDI) >>> 0) !== ((pd | KERN_BITS) >>> 0)) broken("self-map", `pmap ${pm}`, `PDE 767 is ${hex(pword(pd + 4 * PTDPTDI))}`);
     for (let i = KPTDI; i < 1024; i++) {
       if (pword(pd + 4 * i) !== kernelPdes[i - KPTDI]) broken("kernel PDEs", `pmap ${pm}`, `PDE ${i} is ${hex(pword(pd + 4 * i))}, the kernel's is ${hex(kernelPdes[i - KPTDI])}`);
@@ -168,7 +173,7 @@ export function auditCore(core: Core): CoreAudit {
       if ((pde & PG_V) === 0) continue;
       pts++;
       const pt = (pde & PG_FRAME) >>> 0;
-      ref(pt, `pmap ${pm}'s PDE ${i}`);
+      if (!ref(pt)) outside(`pmap ${pm}'s PDE ${i}`, pt);
       const holds = ptHolds.get(pt) ?? { n: 0, writer: null };
       holds.n++;
       if ((pde & PG_RW) !== 0) holds.writer = `pmap ${pm}'s PDE ${i}`;
@@ -179,7 +184,7 @@ export function auditCore(core: Core): CoreAudit {
         for (let j = 0; j < 1024; j++) {
           const pte = pword(pt + 4 * j);
           if ((pte & PG_V) === 0) continue;
-          ref(pte & PG_FRAME, `pmap ${pm}'s page ${hex((i << 22) | (j << 12))}`);
+          if (!ref(pte & PG_FRAME)) outside(`pmap ${pm}'s page ${hex((i << 22) | (j << 12))}`, pte & PG_FRAME);
           n++;
         }
         ptPages.set(pt, n);
