@@ -228,11 +228,16 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
   lwp_signotify(k, lp, sig);
 }
 
-/** lwp_signotify: a PCATCH sleep is broken, an LWP idle in user mode is scheduled to take it. */
+/**
+ * lwp_signotify: a PCATCH sleep is broken, an LWP idle in user mode is scheduled to take
+ * it. The LWP a CPU is running now (a trap's own signal, or one from another LWP's
+ * syscall on that CPU) takes it on its way back to user mode, as signotify's AST does:
+ * queueing it too would leave it on the run queue while it runs, and sleeps.
+ */
 function lwp_signotify(k: Kernel, lp: Lwp, sig: number): void {
   if ((lp.lwp_sigmask & sigmask(sig)) !== 0n && sig !== SIGKILL) return;
   if (lp.wchan) wakeupForSignal(k, lp, sig);
-  else if (lp.mode === "user" && !lp.onRunq) setrunqueue(k, lp);
+  else if (lp.mode === "user" && !lp.onRunq && k.cpus[lp.cpu].curlwp !== lp) setrunqueue(k, lp);
 }
 
 /**

@@ -1,7 +1,9 @@
 // Minimal failing sequences the fuzzers found, each kept as a regression test named by
 // what it found (and fixed). Each runs under every strategy with the invariants on.
 import { describe, it, expect } from "vitest";
-import { checkScenario, type Scenario } from "./harness.js";
+import { checkScenario, boot, snapshot, ARENA, type Scenario } from "./harness.js";
+import { bundledProgramBytes } from "../../src/index.js";
+import { STRATEGIES } from "../../src/core/core.js";
 
 const cases: [string, Scenario][] = [
   [
@@ -38,5 +40,30 @@ describe("fuzzer regressions", () => {
     expect(traces.every((t) => !t.exhausted)).toBe(true);
     expect(new Set(traces.map((t) => t.results[3]))).toEqual(new Set(["ok 0 1"]));
     expect(traces[0].events.some((e) => e.includes('"type":"exit"') && e.includes('"status":6'))).toBe(true);
+  });
+
+  it("an LWP that a trap's own signal kills while it runs is not queued to run again (run queue: queued with lwp_stat 3)", () => {
+    // Found by the ELF fuzzer after 2103 files (npm run fuzz -- --runs 5000 --seed 2026120803
+    // --target elf): `threads` with its text's p_filesz cut faults (SIGSEGV) in its first LWP
+    // after an lwp_create; lwp_signotify put the running LWP on the run queue, and its
+    // exit1 then slept in "killlwps" while queued. The running LWP now takes the signal on
+    // its way back to user mode. The process dies of SIGSEGV, alike under every strategy.
+    const bytes = bundledProgramBytes("threads").slice();
+    bytes[68] = 0; // phdr[0].p_filesz's low byte
+    const finals = STRATEGIES.map((strategy) => {
+      const { fl, events } = boot(strategy, { ncpus: 1, listenFaults: false, seed: 1, ops: [] });
+      fl.installFile("/bin/m", bytes);
+      const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
+      fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
+      fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
+      fl.writeWord(pid, ARENA + 0x814, 0);
+      expect(fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0])).toMatchObject({ done: true, error: 0 });
+      fl.run({ ticks: 20 });
+      fl.checkInvariants();
+      expect(fl.panicked).toBeNull();
+      expect(events.some((e) => e.includes(`"type":"exit","pid":${pid},"status":11`))).toBe(true);
+      return snapshot(fl);
+    });
+    for (const f of finals) expect(f).toBe(finals[0]);
   });
 });
