@@ -17,7 +17,7 @@ import { Proc, Lwp, Thread, type KGen, type KRest } from "./proc.js";
 import { List } from "./queue.js";
 import { IntMap } from "./intmap.js";
 import { Ucred } from "./ucred.js";
-import { Sigacts, pendingUnmasked, trapsignal } from "./signal.js";
+import { Sigacts, CURSIG, trapsignal } from "./signal.js";
 import { itimer_charge, itimer_cycles_left } from "./kern_time.js";
 import { fdinit_bootstrap, kern_open, kern_dup2, O_RDWR } from "./filedesc.js";
 import { Tty } from "./tty.js";
@@ -226,15 +226,11 @@ export class Kernel {
   private *initMain(lp: Lwp): KGen<number> {
     const res: WaitResult = { pid: 0, status: 0 };
     for (;;) {
+      // No signal breaks the wait's PCATCH sleep: init's only actions are the defaults,
+      // and CURSIG drops those for pid <= 1 (issignal takes no default action on it).
       const err = yield* kern_wait(this, lp, WAIT_ANY, 0, res);
       if (err === ECHILD) yield* tsleep(this, lp, this.initproc, 0, "wait", 0);
-      else if (err) {
-        // A signal broke the wait (ERESTART/EINTR). issignal takes no default action for
-        // pid <= 1, so init's way back through userret just drops what is pending;
-        // otherwise the PCATCH sleep would return at once, forever.
-        lp.lwp_proc.p_siglist = 0n;
-        lp.lwp_siglist = 0n;
-      }
+      else if (err) throw new KernelPanic(`init's wait failed: errno ${err}`);
     }
   }
 
@@ -288,7 +284,7 @@ export class Kernel {
         continue;
       }
       if (lp.mode !== "user") return used;
-      if (pendingUnmasked(lp)) { this.enterKernel(lp, userret(this, lp)); continue; }
+      if (CURSIG(lp)) { this.enterKernel(lp, userret(this, lp)); continue; }
       if (!lp.lwp_proc.image) return used; // a bare process waits for API calls
       // The core resolves copy-on-write faults itself unless someone listens to faults
       // (each must be seen); the accounting userFault would have done is made up here.

@@ -141,10 +141,15 @@ function sig_ffs(set: Sigset): number {
   return sig;
 }
 
-/** The lowest unmasked pending signal, or 0. */
-export function pendingUnmasked(lp: Lwp): number {
-  if (nonePending(lp)) return 0;
-  return sig_ffs(lwpPending(lp) & ~lp.lwp_sigmask);
+/**
+ * CURSIG(lp): the signal userret would act on now, or 0. Quits early when nothing unmasked
+ * is pending; otherwise issignal decides, dropping what it takes no action on (ignored
+ * signals, stops, anything for init) and keeping a stop pending past a vfork child's
+ * P_PPWAIT, which therefore must not count as something to deliver.
+ */
+export function CURSIG(lp: Lwp): number {
+  if (nonePending(lp) || (lwpPending(lp) & ~lp.lwp_sigmask) === 0n) return 0;
+  return issignal(lp);
 }
 
 /** Whether `sig` was installed without SA_RESTART: a PCATCH sleep it breaks gives EINTR. */

@@ -8,7 +8,7 @@ import { LSRUN, LSSLEEP, PCATCH } from "./param.js";
 import { EWOULDBLOCK, EINTR, ERESTART } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import { setrunqueue } from "./sched.js";
-import { pendingUnmasked, sigIsInterrupting } from "./signal.js";
+import { CURSIG, sigIsInterrupting } from "./signal.js";
 
 const SLEEPING: SleepMark = { sleeping: true };
 
@@ -85,7 +85,7 @@ export function tsleep_begin(
   if (td.td_critcount > 0) throw new KernelPanic(`tsleep("${wmesg}") in a critical section (pid ${lp.lwp_proc.p_pid})`);
   if (td.td_spinlocks > 0) throw new KernelPanic(`tsleep("${wmesg}") while holding a spinlock (pid ${lp.lwp_proc.p_pid})`);
   if (flags & PCATCH) {
-    const sig = pendingUnmasked(lp);
+    const sig = CURSIG(lp);
     if (sig) return sigIsInterrupting(lp.lwp_proc, sig) ? EINTR : ERESTART;
   }
   lp.lwp_stat = LSSLEEP;

@@ -2,14 +2,14 @@
 // on it: a handler's frame is built (sendsig), a default action may end the process here.
 import type { Kernel } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
-import { issignal, postsig, pendingUnmasked } from "./signal.js";
+import { issignal, postsig, CURSIG } from "./signal.js";
 
 /**
  * userret's usual case without a generator: nothing pending, so the LWP just returns to
  * user mode (true). False when there is something to deliver: yield* userret then.
  */
 export function userret_fast(lp: Lwp): boolean {
-  if (pendingUnmasked(lp) !== 0) return false;
+  if (CURSIG(lp) !== 0) return false;
   lp.mode = "user";
   return true;
 }

@@ -42,6 +42,29 @@ describe("fuzzer regressions", () => {
     expect(traces[0].events.some((e) => e.includes('"type":"exit"') && e.includes('"status":6'))).toBe(true);
   });
 
+  it("a stop signal pending on a vfork child (P_PPWAIT) is kept, and neither the dispatcher nor a PCATCH sleep spins on it", () => {
+    // Found by the syscall fuzzer (npm run fuzz -- --runs 4000 --seed 2026120801 --target
+    // syscalls, sequence 1051): kill(SIGSTOP) to a vfork child hung the host. issignal masks
+    // stops while P_PPWAIT is set, so userret takes nothing, but the dispatcher's "signal
+    // pending" test did not mask them and entered userret again at once, forever. Both it
+    // and tsleep's PCATCH test are CURSIG now: what issignal would act on.
+    for (const strategy of STRATEGIES) {
+      const { fl } = boot(strategy, { ncpus: 1, listenFaults: false, seed: 0, ops: [] });
+      const bare = fl.procs().find((p) => p.comm === "bare")!.pid;
+      expect(fl.syscall(bare, "vfork", [])).toEqual({ done: false, wmesg: "ppwait" });
+      const child = Math.max(...fl.procs().map((p) => p.pid));
+      expect(fl.syscall(child, "fork", [])).toMatchObject({ done: true, error: 0 });
+      fl.signal(child, 17); // SIGSTOP
+      expect(fl.run({ ticks: 10 })).toMatchObject({ stop: "idle" });
+      expect(fl.lwps(child)[0].siglist).toBe(1n << 16n); // still pending: not taken, not dropped
+      // The child's wait4 sleeps (PCATCH) instead of returning ERESTART over and over.
+      expect(fl.syscall(child, "wait4", [-1 >>> 0, 0, 0, 0])).toEqual({ done: false, wmesg: "wait" });
+      expect(fl.run({ ticks: 10 })).toMatchObject({ stop: "idle" });
+      fl.checkInvariants();
+      expect(fl.panicked).toBeNull();
+    }
+  });
+
   it("an LWP that a trap's own signal kills while it runs is not queued to run again (run queue: queued with lwp_stat 3)", () => {
     // Found by the ELF fuzzer after 2103 files (npm run fuzz -- --runs 5000 --seed 2026120803
     // --target elf): `threads` with its text's p_filesz cut faults (SIGSEGV) in its first LWP
