@@ -7,7 +7,7 @@ import type { Strategy } from "../core/core.js";
 import { Clock } from "./clock.js";
 import { Rng } from "./rng.js";
 import { VirtualCpu, setrunqueue, schedRun, type RunStop } from "./sched.js";
-import { SleepQueues, tsleep, wakeup } from "./synch.js";
+import { SleepQueues, tsleep, tsleep_wake, wakeup } from "./synch.js";
 import { EventBus } from "./events.js";
 import { ProcTables, clampRandompid } from "./kern_proc.js";
 import { PgrpTable } from "./pgrp.js";
@@ -442,8 +442,7 @@ export class Kernel {
     this.curlwp = lp;
     if (lp.kgen === null && lp.sys !== null) syscall_start(this, lp);
     while (lp.kgen !== null) {
-      const r = lp.kgen.next(lp.wakeResult);
-      lp.wakeResult = 0;
+      const r = lp.kgen.next(tsleep_wake(lp));
       if (!r.done) { this.curlwp = prev; return false; }
       lp.kgen = null;
       if (lp.sys !== null) syscall_return(this, lp, r.value as number);

@@ -241,7 +241,7 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
  */
 function lwp_signotify(k: Kernel, lp: Lwp, sig: number): void {
   if ((lp.lwp_sigmask & sigmask(sig)) !== 0n && sig !== SIGKILL) return;
-  if (lp.wchan) wakeupForSignal(k, lp, sig);
+  if (lp.wchan) wakeupForSignal(k, lp);
   else if (lp.mode === "user" && !lp.onRunq && k.cpus[lp.cpu].curlwp !== lp) setrunqueue(k, lp);
 }
 

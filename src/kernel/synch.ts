@@ -125,9 +125,27 @@ export function wakeup(k: Kernel, ident: object): void {
   for (const lp of k.sleepq.sleepers(ident)) unsleep(k, lp, 0);
 }
 
-/** A signal for a sleeping LWP: a PCATCH sleep ends with EINTR or ERESTART. */
-export function wakeupForSignal(k: Kernel, lp: Lwp, sig: number): void {
-  if (lp.wchan && (lp.sleepFlags & PCATCH)) {
-    unsleep(k, lp, sigIsInterrupting(lp.lwp_proc, sig) ? EINTR : ERESTART);
+/**
+ * A signal for a sleeping LWP: a PCATCH sleep is made runnable (setrunnable); its tsleep
+ * then decides what the signal means (tsleep_wake).
+ */
+export function wakeupForSignal(k: Kernel, lp: Lwp): void {
+  if (lp.wchan && (lp.sleepFlags & PCATCH)) unsleep(k, lp, 0);
+}
+
+/**
+ * What tsleep returns when its LWP runs again: the wakeup's result, except that a PCATCH
+ * sleep woken without error returns EINTR or ERESTART if CURSIG finds a signal to act on
+ * then. (A signal issignal drops, a stop on a vfork child or any signal to init, leaves it
+ * a plain wakeup, and the caller's loop sleeps again.)
+ */
+export function tsleep_wake(lp: Lwp): number {
+  let error = lp.wakeResult;
+  if (error === 0 && (lp.sleepFlags & PCATCH) !== 0) {
+    const sig = CURSIG(lp);
+    if (sig !== 0) error = sigIsInterrupting(lp.lwp_proc, sig) ? EINTR : ERESTART;
   }
+  lp.wakeResult = 0;
+  lp.sleepFlags = 0;
+  return error;
 }

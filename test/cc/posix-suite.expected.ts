@@ -94,7 +94,7 @@ export const EXPECTED: Record<string, Expectation> = {
   "nanosleep/1-3": { linux: "PASS", forklab: "PASS" },
   "nanosleep/2-1": { linux: "PASS", forklab: "PASS" },
   "nanosleep/3-1": { linux: "PASS", forklab: "PASS" },
-  "nanosleep/3-2": { linux: "PASS", forklab: "FAIL", why: "forklab does not model job-control stops (docs/kernel.md): the SIGSTOP wakes the child's nanosleep, which returns EINTR; a 2008 kernel stopped the sleeping process without waking it, and SIGCONT let the sleep go on" },
+  "nanosleep/3-2": { linux: "PASS", forklab: "PASS" },
   "nanosleep/5-1": { linux: "PASS", forklab: "FAIL", why: "2008 behaviour (reference \u00a75): nanosleep interrupted by a signal, or given an invalid time, with rmtp != NULL copies out the remainder and returns 0; fixed in 2009" },
   "nanosleep/5-2": { linux: "PASS", forklab: "FAIL", why: "2008 behaviour (reference \u00a75): nanosleep interrupted by a signal, or given an invalid time, with rmtp != NULL copies out the remainder and returns 0; fixed in 2009" },
   "nanosleep/6-1": { linux: "PASS", forklab: "UNRESOLVED", why: "2008 behaviour (reference \u00a75): nanosleep interrupted by a signal, or given an invalid time, with rmtp != NULL copies out the remainder and returns 0; fixed in 2009" },
