@@ -38,8 +38,8 @@ export function framesInit(zeroed: bool, grown: i32): void {
   st32(K + C_PHYS_GROWN, grown);
 }
 
-/** Frames that physical memory's first growth step covers (64 MiB). */
-export const PHYS_GROW_MIN: i32 = 16384;
+/** Frames that physical memory's first growth step covers (1 MiB). */
+export const PHYS_GROW_MIN: i32 = 256;
 
 /** Grows linear memory so that frame pfn is inside it, doubling what is there: false when the host has no more. */
 function physGrow(pfn: i32): bool {

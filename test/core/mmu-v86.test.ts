@@ -82,7 +82,9 @@ function forklabAccess(core: Core, pm: number, va: number, access: number): Resu
 
 /** Loads forklab's physical memory and the address space's cr3 into v86. */
 function load(core: Core, pm: number): void {
-  cpu.mem8.set(core.phys());
+  const phys = core.phys();
+  cpu.mem8.set(phys);
+  cpu.mem8.fill(0, phys.length, PHYS_BYTES); // memory the core has not grown into: zeros
   useCr3(core, pm);
 }
 function useCr3(core: Core, pm: number): void {
@@ -94,7 +96,11 @@ function useCr3(core: Core, pm: number): void {
 }
 
 function expectSameMemory(core: Core, where: string): void {
-  const a = core.phys(), b = cpu.mem8.subarray(0, PHYS_BYTES);
+  // core.phys() ends where the core has grown to: beyond, no frame was ever used, so v86's
+  // copy must still be all zeros there.
+  const a = core.phys(), b = cpu.mem8.subarray(0, a.length);
+  const beyond = cpu.mem8.subarray(a.length, PHYS_BYTES).findIndex((v) => v !== 0);
+  if (beyond >= 0) expect.fail(`${where}: v86 wrote physical 0x${(a.length + beyond).toString(16)}, beyond any frame forklab used`);
   if (Buffer.compare(a, b) !== 0) {
     let i = 0;
     while (a[i] === b[i]) i++;

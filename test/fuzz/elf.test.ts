@@ -7,7 +7,7 @@ import { it, expect } from "vitest";
 import fc from "fast-check";
 import { bundledProgramBytes, parseElf, ElfError, BUNDLED_PROGRAMS, type BundledName } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams, ARENA } from "./harness.js";
+import { boot, snapshot, fuzzParams, recorded, ARENA } from "./harness.js";
 
 type Mutation =
   | { byte: number; value: number }       // one byte anywhere (biased to the headers)
@@ -36,7 +36,7 @@ const programs = Object.keys(BUNDLED_PROGRAMS) as BundledName[];
 it("mutated ELF files are refused cleanly or run, under every strategy alike", () => {
   const params = fuzzParams(20);
   console.log(`ELF fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
-  fc.assert(fc.property(fc.constantFrom(...programs), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (name, ms, ncpus) => {
+  fc.assert(fc.property(fc.constantFrom(...programs), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), recorded("elf", (name, ms, ncpus) => {
     const bytes = mutate(bundledProgramBytes(name), ms);
     try {
       parseElf(bytes);
@@ -56,5 +56,5 @@ it("mutated ELF files are refused cleanly or run, under every strategy alike", (
       return JSON.stringify(r) + snapshot(fl);
     });
     for (const f of finals) expect(f).toBe(finals[0]);
-  }), params);
+  })), params);
 }, 600_000);

@@ -5,6 +5,7 @@
 // register, and every byte of every process's memory. fast-check generates the scenarios
 // and shrinks a failing one to a minimal sequence (test/fuzz/regressions.test.ts keeps them).
 import fc from "fast-check";
+import { writeFileSync } from "node:fs";
 import { Forklab, ForklabError, installBundled, bundledProgramBytes } from "../../src/index.js";
 import type { KernelEvent, SyscallResult } from "../../src/index.js";
 import { STRATEGIES, type Strategy } from "../../src/core/core.js";
@@ -312,4 +313,21 @@ export function fuzzParams(defaultRuns: number): { numRuns: number; seed: number
   const runs = Number(process.env.FORKLAB_FUZZ_RUNS ?? defaultRuns);
   const seed = Number(process.env.FORKLAB_FUZZ_SEED ?? 20261207);
   return { numRuns: runs, seed, verbose: 1 };
+}
+
+/**
+ * A property's predicate that first records its run number and input in the file
+ * FORKLAB_FUZZ_PROGRESS names (scripts/fuzz.mjs sets it), suffixed with `name`: a run
+ * that hangs the host leaves its exact input there for the runner to report. Without
+ * the variable it is the predicate itself.
+ */
+export function recorded<A extends unknown[]>(name: string, predicate: (...args: A) => void): (...args: A) => void {
+  const file = process.env.FORKLAB_FUZZ_PROGRESS;
+  if (!file) return predicate;
+  let run = 0;
+  const json = (_k: string, v: unknown): unknown => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v);
+  return (...args: A): void => {
+    writeFileSync(`${file}.${name}`, JSON.stringify({ test: name, run: ++run, input: args }, json));
+    predicate(...args);
+  };
 }

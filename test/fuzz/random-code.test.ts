@@ -5,7 +5,7 @@
 import { it, expect } from "vitest";
 import fc from "fast-check";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams } from "./harness.js";
+import { boot, snapshot, fuzzParams, recorded } from "./harness.js";
 import { image, BSS } from "./programs.js";
 
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -20,7 +20,7 @@ const piece = fc.oneof(
 it("random i386 code never hurts the host and runs alike under every strategy", () => {
   const params = fuzzParams(40);
   console.log(`random-code fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
-  fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 4 }), (pieces, ncpus) => {
+  fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 4 }), recorded("random-code", (pieces, ncpus) => {
     const code = pieces.flat();
     const finals = STRATEGIES.map((strategy) => {
       const { fl } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
@@ -30,5 +30,5 @@ it("random i386 code never hurts the host and runs alike under every strategy", 
       return snapshot(fl);
     });
     for (const f of finals) expect(f).toBe(finals[0]);
-  }), params);
+  })), params);
 }, 600_000);
