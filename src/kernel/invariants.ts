@@ -79,7 +79,8 @@ export function auditCore(core: Core): CoreAudit {
   const x = core.x, t = core.tables();
   const w = new Int32Array(core.linear().buffer);
   const nframes = x.frames_total();
-  const pword = (pa: number): number => w[(t.physBase + pa) >>> 2];
+  const pw = t.physBase >>> 2; // physical memory's first word (physBase is page aligned)
+  const pword = (pa: number): number => w[pw + (pa >>> 2)];
   const expected = new Int32Array(nframes);
   expected[0] = 1; // frame 0: reserved forever
   // A reference to the frame at pa, counted; false when pa lies outside memory (the
@@ -101,7 +102,7 @@ export function auditCore(core: Core): CoreAudit {
   if (!ref(kpd)) outside("the kernel page directory", kpd);
   if ((pword(kpd + 4 * PTDPTDI) >>> 0) !== ((kpd | KERN_BITS) >>> 0)) broken("self-map", "the kernel page directory", `PDE 767 is ${hex(pword(kpd + 4 * PTDPTDI))}`);
   const kernelPdes = new Int32Array(1024 - KPTDI);
-  const kernelMapped = new Set<number>();
+  let kernelMapped = 0;
   let nkpt = 0;
   for (let i = KPTDI; i < 1024; i++) {
     const pde = pword(kpd + 4 * i);
@@ -110,12 +111,12 @@ export function auditCore(core: Core): CoreAudit {
     nkpt++;
     const pt = (pde & PG_FRAME) >>> 0;
     if (!ref(pt)) outside(`kernel PDE ${i}`, pt);
+    const at = pw + (pt >>> 2);
     for (let j = 0; j < 1024; j++) {
-      const pte = pword(pt + 4 * j);
+      const pte = w[at + j];
       if ((pte & PG_V) === 0) continue;
-      const kva = ((i << 22) | (j << 12)) >>> 0;
-      if (!ref(pte & PG_FRAME)) outside(`kernel page ${hex(kva)}`, pte & PG_FRAME);
-      kernelMapped.add(kva);
+      if (!ref(pte & PG_FRAME)) outside(`kernel page ${hex(((i << 22) | (j << 12)) >>> 0)}`, pte & PG_FRAME);
+      kernelMapped++;
     }
   }
   if (nkpt !== t.kernelPts) broken("kernel page tables", "the kernel page directory", `${nkpt} page tables, the core made ${t.kernelPts}`);
@@ -149,40 +150,42 @@ export function auditCore(core: Core): CoreAudit {
       if (f !== 0) stackPagesMapped++;
     }
   }
-  if (kernelMapped.size !== stackPagesMapped) {
-    broken("kernel mappings", "the kernel page tables", `${kernelMapped.size} pages mapped for ${stackPagesMapped} pages of live threads' stacks`);
+  if (kernelMapped !== stackPagesMapped) {
+    broken("kernel mappings", "the kernel page tables", `${kernelMapped} pages mapped for ${stackPagesMapped} pages of live threads' stacks`);
   }
 
   // Address spaces: directory, page tables (each counted once however many PDEs share it), pages.
   const pmaps = new Set<number>();
   const ptPages = new Map<number, number>();
   // Of each user page table: the directories pointing at it, and one that may write through it.
-  const ptHolds = new Map<number, { n: number; writer: string | null }>();
+  const ptHolds = new Map<number, { n: number; pm: number; pde: number }>();
   for (let pm = 1; pm <= t.pmapSlots; pm++) {
     if (x.pmap_valid(pm) !== 1) continue;
     pmaps.add(pm);
     const pd = x.pmap_cr3(pm) >>> 0;
     if (!ref(pd)) outside(`pmap ${pm}'s page directory`, pd);
     if ((pword(pd + 4 * PTDPTDI) >>> 0) !== ((pd | KERN_BITS) >>> 0)) broken("self-map", `pmap ${pm}`, `PDE 767 is ${hex(pword(pd + 4 * PTDPTDI))}`);
+    const dir = pw + (pd >>> 2);
     for (let i = KPTDI; i < 1024; i++) {
-      if (pword(pd + 4 * i) !== kernelPdes[i - KPTDI]) broken("kernel PDEs", `pmap ${pm}`, `PDE ${i} is ${hex(pword(pd + 4 * i))}, the kernel's is ${hex(kernelPdes[i - KPTDI])}`);
+      if (w[dir + i] !== kernelPdes[i - KPTDI]) broken("kernel PDEs", `pmap ${pm}`, `PDE ${i} is ${hex(pword(pd + 4 * i))}, the kernel's is ${hex(kernelPdes[i - KPTDI])}`);
     }
     let resident = 0, pts = 0;
     for (let i = 0; i < PTDPTDI; i++) {
-      const pde = pword(pd + 4 * i);
+      const pde = w[dir + i];
       if ((pde & PG_V) === 0) continue;
       pts++;
       const pt = (pde & PG_FRAME) >>> 0;
       if (!ref(pt)) outside(`pmap ${pm}'s PDE ${i}`, pt);
-      const holds = ptHolds.get(pt) ?? { n: 0, writer: null };
+      let holds = ptHolds.get(pt);
+      if (holds === undefined) ptHolds.set(pt, (holds = { n: 0, pm: 0, pde: 0 }));
       holds.n++;
-      if ((pde & PG_RW) !== 0) holds.writer = `pmap ${pm}'s PDE ${i}`;
-      ptHolds.set(pt, holds);
+      if ((pde & PG_RW) !== 0) { holds.pm = pm; holds.pde = i; } // one that may write through it
       let n = ptPages.get(pt);
       if (n === undefined) {
         n = 0;
+        const at = pw + (pt >>> 2);
         for (let j = 0; j < 1024; j++) {
-          const pte = pword(pt + 4 * j);
+          const pte = w[at + j];
           if ((pte & PG_V) === 0) continue;
           if (!ref(pte & PG_FRAME)) outside(`pmap ${pm}'s page ${hex((i << 22) | (j << 12))}`, pte & PG_FRAME);
           n++;
@@ -196,7 +199,7 @@ export function auditCore(core: Core): CoreAudit {
   }
   // share-pt: a table several directories hold is written through by none of them.
   for (const [pt, h] of ptHolds) {
-    if (h.n > 1 && h.writer) broken("shared page table", `page table ${hex(pt)}`, `held by ${h.n} directories, but ${h.writer} has PG_RW`);
+    if (h.n > 1 && h.pm !== 0) broken("shared page table", `page table ${hex(pt)}`, `held by ${h.n} directories, but pmap ${h.pm}'s PDE ${h.pde} has PG_RW`);
   }
 
   // The free stack and every reference count; frames at or above the high-water mark were
