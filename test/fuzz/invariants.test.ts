@@ -70,6 +70,36 @@ describe("a broken invariant is a kernel panic naming it", () => {
     expect(fl.panicked).not.toBeNull();
   });
 
+  it("shared page table (share-pt: a table two directories hold is writable through one)", () => {
+    const fl = lab({ strategy: "share-pt" });
+    const pid = fl.spawn().pid;
+    const va = fl.userAlloc(pid, 4096);
+    expect(fl.syscall(pid, "fork")).toMatchObject({ done: true, error: 0 });
+    const child = fl.proc(pid).children[0];
+    const cr3 = fl.proc(child).vmspace!.cr3, pdeAt = cr3 + 4 * (va >>> 22);
+    const dv = new DataView(fl.kernel.core.phys().buffer, fl.kernel.core.phys().byteOffset);
+    const pde = dv.getUint32(pdeAt, true);
+    expect(pde & 2).toBe(0); // shared: read-only in both directories
+    dv.setUint32(pdeAt, pde | 2, true);
+    const pt = (pde & ~0xFFF) >>> 0;
+    expectPanic(fl, new RegExp(`"shared page table" broken: page table 0x${pt.toString(16)}: held by 2 directories, but pmap \\d+'s PDE ${va >>> 22} has PG_RW`));
+  });
+
+  it("kernel mappings (a kernel page mapped that is no live thread's stack page)", () => {
+    const fl = lab();
+    const core = fl.kernel.core, t = core.tables();
+    const dv = new DataView(core.phys().buffer, core.phys().byteOffset);
+    // The last entry of the kernel's last page table: far from every stack.
+    let ptAt = 0;
+    for (let i = 1023; i >= 768 && ptAt === 0; i--) {
+      const pde = dv.getUint32(t.kernelPdir + 4 * i, true);
+      if (pde & 1) ptAt = (pde & ~0xFFF) >>> 0;
+    }
+    expect(dv.getUint32(ptAt + 4 * 1023, true)).toBe(0);
+    dv.setUint32(ptAt + 4 * 1023, t.kernelPdir | 1, true); // maps the kernel directory's own frame
+    expectPanic(fl, /"kernel mappings" broken: the kernel page tables: (\d+) pages mapped for (\d+) pages of live threads' stacks/);
+  });
+
   it("address spaces (a pmap nobody holds)", () => {
     const fl = lab();
     const pm = fl.kernel.core.pmapCreate();
