@@ -4,7 +4,7 @@ import type { Kernel, SysMsg } from "./kernel.js";
 import type { Proc, Lwp, KGen, KRest } from "./proc.js";
 import { PHOLD, PRELE } from "./proc.js";
 import {
-  P_WEXIT, P_PROFIL, P_TRACED, P_PPWAIT, LWP_WEXIT, TDF_EXITING, SIGKILL, SIGCHLD, NOTE_EXIT,
+  P_WEXIT, P_PROFIL, P_TRACED, P_PPWAIT, LWP_WEXIT, LWP_WSTOP, TDF_EXITING, SIGKILL, SIGCHLD, NOTE_EXIT,
   PS_NOCLDWAIT, W_EXITCODE, EXTEXIT_SETINT, EXTEXIT_LWP, SIDL,
 } from "./param.js";
 import { EALREADY, EINVAL } from "./errno.js";
@@ -16,7 +16,7 @@ import { chgproccnt, plimit_free } from "./resource.js";
 import { fdfree } from "./filedesc.js";
 import { vrele } from "./vfs.js";
 import { vmspace_free } from "./vm.js";
-import { proc_move_allproc_zombie } from "./kern_proc.js";
+import { proc_move_allproc_zombie, pgrp_orphaned, jobc_groups, orphanpg } from "./kern_proc.js";
 import { KernelPanic } from "./panic.js";
 import { calcru_proc, cyclesToUs } from "./kern_rusage.js";
 import { itimers_exit } from "./kern_time.js";
@@ -118,6 +118,10 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
   if (sess && sess.s_leader === p) sess.s_leader = null; // no controlling tty to hang up
   if (p.p_textvp) { vrele(p.p_textvp); p.p_textvp = null; }
 
+  // fixjobc(p, p_pgrp, 0): the groups this exit may orphan, and which already were
+  // (only worth knowing once some process has stopped).
+  const groups = k.stopsSeen ? jobc_groups(p) : null, wasOrphaned = groups?.map(pgrp_orphaned);
+
   const zombie = proc_move_allproc_zombie(k, lp, p);
   if (zombie) yield* zombie;
 
@@ -133,6 +137,7 @@ export function* exit1(k: Kernel, lp: Lwp, rv: number): KGen<number> {
       if (q.p_flag & P_TRACED) { q.p_flag &= ~P_TRACED; ksignal(k, q, SIGKILL); }
     }
   }
+  groups?.forEach((pg, i) => { if (!wasOrphaned![i] && pgrp_orphaned(pg)) orphanpg(k, pg); });
 
   /* Save exit status and final rusage info, adding in child rusage info and self times. */
   p.p_xstat = rv;
@@ -187,6 +192,8 @@ function lwpExitNow(k: Kernel, lp: Lwp, masterexit: boolean): void {
     p.p_ru.ru_stime += cyclesToUs(k, lp.lwp_thread.td_scycles);
   }
   PHOLD(p);
+  // An LWP counted stopped (asleep when its process stopped) leaves the count with it.
+  if (lp.lwp_flag & LWP_WSTOP) { lp.lwp_flag &= ~LWP_WSTOP; p.p_nstopped--; }
   if (!masterexit) {
     k.core.lwpRemove(p.p_lwp_tree, lp.td);
     --p.p_nthreads;

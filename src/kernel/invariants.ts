@@ -11,7 +11,7 @@ import type { Proc, Lwp } from "./proc.js";
 import type { Vmspace } from "./vm.js";
 import type { Uidinfo } from "./resource.js";
 import { KernelPanic } from "./panic.js";
-import { LSRUN, LSSLEEP, SIDL, SZOMB } from "./param.js";
+import { LSRUN, LSSLEEP, LSSTOP, LWP_WSTOP, SIDL, SSTOP, SZOMB } from "./param.js";
 
 const PG_V = 0x001;
 const PG_RW = 0x002;
@@ -380,6 +380,9 @@ function checkLwps(k: Kernel, procs: Proc[], core: CoreAudit): void {
     for (const lp of inTree) if (lp.lwp_proc !== p) broken("LWP tree", what, `holds ${lwpName(lp)}`);
     const live = own.filter((lp) => lp.mode !== "exited").length;
     if (p.p_nthreads !== live) broken("p_nthreads", `pid ${p.p_pid}`, `p_nthreads ${p.p_nthreads}, but ${live} LWPs that have not exited`);
+    const stopped = own.filter((lp) => (lp.lwp_flag & LWP_WSTOP) !== 0).length;
+    if (p.p_nstopped !== stopped) broken("p_nstopped", `pid ${p.p_pid}`, `p_nstopped ${p.p_nstopped}, but ${stopped} LWPs counted stopped (LWP_WSTOP)`);
+    if (p.p_stat !== SSTOP && own.some((lp) => lp.lwp_stat === LSSTOP)) broken("p_nstopped", `pid ${p.p_pid}`, "an LWP is LSSTOP in a process that is not stopped");
     mine.delete(p);
   }
   for (const [p, lps] of mine) broken("LWP table", lwpName(lps[0]), `its process (pid ${p.p_pid}) is on neither allproc nor zombproc`);
@@ -411,7 +414,7 @@ function checkRunQueues(k: Kernel): void {
     const dispatched = k.cpus.some((c) => c.curlwp === lp);
     if (lp.wchan) {
       sleeping++;
-      if (lp.lwp_stat !== LSSLEEP || lp.onRunq || lp.mode !== "kernel") broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" with lwp_stat ${lp.lwp_stat}, onRunq ${lp.onRunq}, mode ${lp.mode}`);
+      if ((lp.lwp_stat !== LSSLEEP && lp.lwp_stat !== LSSTOP) || lp.onRunq || lp.mode !== "kernel") broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" with lwp_stat ${lp.lwp_stat}, onRunq ${lp.onRunq}, mode ${lp.mode}`);
       if (!k.sleepq.holds(lp.wchan, lp)) broken("sleep", lwpName(lp), `asleep in "${lp.wmesg}" but not on its channel's queue`);
       continue;
     }

@@ -1,10 +1,13 @@
-// allproc, zombproc and pid allocation (kern_proc.c 1.42, reference §6.3).
+// allproc, zombproc and pid allocation (kern_proc.c 1.42, reference §6.3), and orphaned
+// process groups (pg_jobc == 0, orphanpg).
 import type { Kernel } from "./kernel.js";
 import type { Proc, Lwp, KGen, KRest } from "./proc.js";
+import type { Pgrp } from "./pgrp.js";
 import { List } from "./queue.js";
 import { IntMap } from "./intmap.js";
-import { PID_MAX, SZOMB } from "./param.js";
+import { PID_MAX, SZOMB, SSTOP, SIGHUP, SIGCONT } from "./param.js";
 import { tsleep } from "./synch.js";
+import { ksignal } from "./signal.js";
 import { KernelPanic } from "./panic.js";
 
 export class ProcTables {
@@ -105,4 +108,44 @@ function* afterPrele(
 ): KGen<void> {
   while (p.p_lock) yield* tsleep(k, lp, p, 0, wmesg, Math.max(1, Math.floor(k.clock.hz / 10)));
   then(k, p);
+}
+
+/**
+ * Whether a process group is orphaned (pg_jobc == 0): no member that has not exited has
+ * a parent in another group of the same session. Counted when asked: forklab keeps no
+ * pg_jobc (fixjobc's count), and only tty stops and exit ask.
+ */
+export function pgrp_orphaned(pg: Pgrp | null): boolean {
+  if (pg === null) return true;
+  for (const q of pg.pg_members) {
+    if (q.p_stat === SZOMB) continue;
+    const pp = q.p_pptr;
+    if (pp !== null && pp.p_pgrp !== pg && pp.p_pgrp?.pg_session === pg.pg_session) return false;
+  }
+  return true;
+}
+
+/** The groups an exit can orphan (fixjobc's): the process's own and its children's. */
+export function jobc_groups(p: Proc): Pgrp[] {
+  const out: Pgrp[] = [];
+  if (p.p_pgrp) out.push(p.p_pgrp);
+  for (let n = p.p_children.first; n !== null; n = n.next) {
+    const pg = n.value.p_pgrp;
+    if (pg && !out.includes(pg)) out.push(pg);
+  }
+  return out;
+}
+
+/**
+ * orphanpg: a group just orphaned that has a stopped member would stay stopped with
+ * nobody to continue it; every member gets SIGHUP, then SIGCONT.
+ */
+export function orphanpg(k: Kernel, pg: Pgrp): void {
+  let stopped = false;
+  for (const q of pg.pg_members) if (q.p_stat === SSTOP) { stopped = true; break; }
+  if (!stopped) return;
+  for (const q of pg.pg_members) {
+    ksignal(k, q, SIGHUP);
+    ksignal(k, q, SIGCONT);
+  }
 }

@@ -30,7 +30,7 @@ import { syscall2, syscall_start, syscall_return } from "./syscall.js";
 import { userret } from "./trap.js";
 import { resolveTunables, type KernelOptions, type Tunables } from "./tunables.js";
 import {
-  RFFDG, RFPROC, SACTIVE, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
+  RFFDG, RFPROC, SACTIVE, SSTOP, P_SYSTEM, WAIT_ANY, TDPRI_USER_NORM, SIGSEGV, SIGBUS, SIGILL, SIGTRAP,
   SIGFPE, DFLDSIZ, MAXDSIZ, DFLSSIZ, MAXSSIZ,
 } from "./param.js";
 import { ECHILD, EFAULT, EINVAL, ENOMEM } from "./errno.js";
@@ -70,6 +70,11 @@ export class Kernel {
   readonly vfs = new Vfs();
   /** nprocs: process 0 counts. */
   nprocs = 1;
+  /**
+   * Whether any process has ever stopped: until one has, no exit can orphan a group with
+   * a stopped member, and exit skips fixjobc's walk of the groups (O(members) each).
+   */
+  stopsSeen = false;
   proc0!: Proc;
   initproc!: Proc;
   /** Wait channels the kernel sleeps on (their addresses in the C kernel). */
@@ -284,7 +289,8 @@ export class Kernel {
         continue;
       }
       if (lp.mode !== "user") return used;
-      if (CURSIG(lp)) { this.enterKernel(lp, userret(this, lp)); continue; }
+      // A signal to act on, or a stopped process (its LWPs stop on their way to user mode).
+      if (CURSIG(this, lp) !== 0 || p.p_stat === SSTOP) { this.enterKernel(lp, userret(this, lp)); continue; }
       if (!lp.lwp_proc.image) return used; // a bare process waits for API calls
       // The core resolves copy-on-write faults itself unless someone listens to faults
       // (each must be seen); the accounting userFault would have done is made up here.
@@ -442,7 +448,7 @@ export class Kernel {
     this.curlwp = lp;
     if (lp.kgen === null && lp.sys !== null) syscall_start(this, lp);
     while (lp.kgen !== null) {
-      const r = lp.kgen.next(tsleep_wake(lp));
+      const r = lp.kgen.next(tsleep_wake(this, lp));
       if (!r.done) { this.curlwp = prev; return false; }
       lp.kgen = null;
       if (lp.sys !== null) syscall_return(this, lp, r.value as number);

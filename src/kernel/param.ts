@@ -60,6 +60,8 @@ export const P_INEXEC = 0x8000000;
 export const LWP_ALTSTACK = 0x01;
 export const LWP_OLDMASK = 0x02;
 export const LWP_WEXIT = 0x40;
+/** Counted in p_nstopped: stopped in tstop, or asleep when its process stopped. */
+export const LWP_WSTOP = 0x80;
 
 // td_flags (thread.h 1.92).
 export const TDF_RUNNING = 0x1;

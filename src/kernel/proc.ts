@@ -153,6 +153,8 @@ export class Proc {
   p_lwp_tree = 0;                             // core RB head (linear address)
   p_spin: Spinlock | null = null;
   p_nthreads = 0;
+  /** LWPs counted stopped (LWP_WSTOP): when all are, the parent hears of the stop. */
+  p_nstopped = 0;
   p_lasttid = 0;
   p_ucred: Ucred | null = null;
   p_limit: Plimit | null = null;

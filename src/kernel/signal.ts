@@ -2,18 +2,20 @@
 // (lwp_siglist), masks, sigacts (shared with RFSIGSHARE), CURSIGNB (the pgrp interlock's
 // test), ksignal/lwpsignal with find_lwp_for_signal, pgsignal, trapsignal, and the
 // delivery at the return to user mode: issignal picks, postsig acts (sendsig.ts builds
-// the frame of a caught signal). Job control stops are not modelled (docs/kernel.md).
+// the frame of a caught signal). Job control: proc_stop, tstop and proc_unstop.
 import type { Kernel } from "./kernel.js";
 import type { Lwp, Proc, KGen } from "./proc.js";
 import type { Pgrp } from "./pgrp.js";
 import {
-  SIGKILL, SIGSTOP, SIGCONT, LK_EXCLUSIVE, LK_RELEASE, PCATCH, LSRUN, LSSLEEP, LSSTOP,
-  P_TRACED, P_PPWAIT, P_CONTINUED, LWP_OLDMASK, LWP_ALTSTACK, PS_NOCLDWAIT, W_EXITCODE, SIGILL,
+  SIGKILL, SIGSTOP, SIGCONT, SIGCHLD, LK_EXCLUSIVE, LK_RELEASE, PCATCH, LSRUN, LSSLEEP, LSSTOP,
+  SIDL, SACTIVE, SSTOP, P_TRACED, P_PPWAIT, P_CONTINUED, P_WAITED, LWP_OLDMASK, LWP_ALTSTACK,
+  LWP_WSTOP, PS_NOCLDWAIT, PS_NOCLDSTOP, W_EXITCODE, SIGILL,
 } from "./param.js";
 import { lockmgr } from "./lock.js";
-import { wakeupForSignal } from "./synch.js";
+import { tsleep, unsleep, wakeup, wakeupForSignal } from "./synch.js";
 import { setrunqueue } from "./sched.js";
 import { exit1 } from "./exit.js";
+import { pgrp_orphaned } from "./kern_proc.js";
 import { sendsig } from "./sendsig.js";
 
 /** sigset_t as a bigint: bit (sig - 1), 128 bits (_SIG_WORDS 4). */
@@ -147,9 +149,9 @@ function sig_ffs(set: Sigset): number {
  * signals, stops, anything for init) and keeping a stop pending past a vfork child's
  * P_PPWAIT, which therefore must not count as something to deliver.
  */
-export function CURSIG(lp: Lwp): number {
+export function CURSIG(k: Kernel, lp: Lwp): number {
   if (nonePending(lp) || (lwpPending(lp) & ~lp.lwp_sigmask) === 0n) return 0;
-  return issignal(lp);
+  return issignal(k, lp);
 }
 
 /** Whether `sig` was installed without SA_RESTART: a PCATCH sleep it breaks gives EINTR. */
@@ -193,13 +195,16 @@ export function ksignal(k: Kernel, p: Proc, sig: number, lp: Lwp | null = null):
 /**
  * lwpsignal(p, lp, sig): posts the signal, to lp when given, else to the LWP
  * find_lwp_for_signal picks, and only when none will take it on p_siglist. An ignored
- * signal is discarded, and so is a SIGCONT whose action is the default (the process is
- * not stopped: forklab has no stops). The chosen LWP is told: an interruptible sleep
- * ends, an LWP idle in user mode is made runnable.
+ * signal is discarded, and so is a tty stop to an orphaned process group with the
+ * default action. A stopped process takes only SIGKILL and SIGCONT at once (both
+ * continue it; a SIGCONT it does not catch goes no further, unless held); anything
+ * else waits, pending, until it is continued. The chosen LWP is told: asleep
+ * interruptibly, a stop with the default action stops the process where it sleeps, any
+ * other signal ends the sleep; idle in user mode, it is made runnable.
  */
 export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void {
   if (sig <= 0 || sig > _SIG_MAXSIG || !p.p_sigacts) return;
-  if (p.p_stat !== 2 /* SACTIVE */ && p.p_stat !== 1 /* SIDL */) return;
+  if (p.p_stat !== SACTIVE && p.p_stat !== SIDL && p.p_stat !== SSTOP) return;
   const ps = p.p_sigacts, m = sigmask(sig), prop = sigprop(sig);
   let caught = false;
   if ((p.p_flag & P_TRACED) === 0) {
@@ -207,18 +212,46 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
     if ((ps.ps_sigignore & m) !== 0n) return;
     caught = (ps.ps_sigcatch & m) !== 0n;
   }
-  /* If continuing, clear any pending STOP signals. */
-  if (prop & SA_CONT) p.p_siglist &= ~STOPSIGMASK;
-  if (prop & SA_STOP) {
-    // (A tty stop to an orphaned group is discarded here when its action is the default:
-    // forklab keeps no pg_jobc, so it posts them all, and issignal drops every stop.)
-    p.p_siglist &= ~sigmask(SIGCONT);
-    p.p_flag &= ~P_CONTINUED;
-  }
   /* Never deliver a lwp-specific signal to a random lwp. */
   if (lp === null) {
     lp = find_lwp_for_signal(k, p, sig);
     if (lp !== null && (lp.lwp_sigmask & m) !== 0n) lp = null;
+  }
+  /* The action: held when the LWP (or, with none chosen, every LWP) masks it. */
+  const held = lp === null || (lp.lwp_sigmask & m) !== 0n;
+  /* If continuing, clear any pending STOP signals. */
+  if (prop & SA_CONT) p.p_siglist &= ~STOPSIGMASK;
+  if (prop & SA_STOP) {
+    /*
+     * If sending a tty stop signal to a member of an orphaned process group, discard
+     * the signal here if the action is default; don't stop the process below if
+     * sleeping, and don't clear any pending SIGCONT.
+     */
+    if ((prop & SA_TTYSTOP) && !caught && !held && pgrp_orphaned(p.p_pgrp)) return;
+    p.p_siglist &= ~sigmask(SIGCONT);
+    p.p_flag &= ~P_CONTINUED;
+  }
+  if (p.p_stat === SSTOP) {
+    if (sig === SIGKILL) {
+      proc_unstop(k, p); /* it runs, to die */
+    } else if (prop & SA_CONT) {
+      /*
+       * Continued. A SIGCONT it does not catch has no further action and is not kept,
+       * unless held (masked by every LWP): then it stays pending. A caught one is
+       * delivered as to an active process.
+       */
+      proc_unstop(k, p);
+      p.p_flag |= P_CONTINUED;
+      if (p.p_pptr !== null) wakeup(k, p.p_pptr);
+      if (!caught && !held) return;
+    } else if (prop & SA_STOP) {
+      return; /* already stopped: the signal has done its work */
+    } else {
+      /* Kept pending for when the process is continued; nobody is woken. */
+      if (lp === null) p.p_siglist |= m; else lp.lwp_siglist |= m;
+      if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp?.lwp_tid ?? -1, sig });
+      return;
+    }
   }
   if (lp === null) {
     /* Nobody takes it now: pending on the process, for whichever LWP unmasks it first. */
@@ -228,9 +261,94 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
   }
   /* If it is a CONT signal with default action, just ignore it. */
   if ((prop & SA_CONT) && !caught) return;
+  /*
+   * A stop with the default action for an LWP asleep interruptibly stops the process
+   * where it is (unless a vfork parent waits on it: stopping could deadlock, so the signal
+   * stays pending). Init takes no default action (issignal's rule), so it never stops.
+   */
+  if ((prop & SA_STOP) && !caught && !held && lp.lwp_stat === LSSLEEP && (lp.sleepFlags & PCATCH) !== 0 && p.p_pid > 1) {
+    if (p.p_flag & P_PPWAIT) { lp.lwp_siglist |= m; return; }
+    if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp.lwp_tid, sig });
+    p.p_xstat = sig;
+    proc_stop(k, p);
+    return;
+  }
   lp.lwp_siglist |= m;
   if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp.lwp_tid, sig });
   lwp_signotify(k, lp, sig);
+}
+
+/**
+ * proc_stop(p): the process is SSTOP. Its LWPs asleep count as stopped where they sleep
+ * (LWP_WSTOP: they stop in tstop before they return to user mode); runnable ones are
+ * told, and stop in tstop on their way back to user mode. When all have stopped, the
+ * parent hears of it.
+ */
+export function proc_stop(k: Kernel, p: Proc): void {
+  if (p.p_stat === SSTOP) return;
+  p.p_stat = SSTOP;
+  k.stopsSeen = true;
+  for (let lp = k.firstLwp(p); lp !== null; lp = k.nextLwp(lp)) {
+    if (lp.lwp_stat === LSSLEEP) {
+      if ((lp.lwp_flag & LWP_WSTOP) === 0) { lp.lwp_flag |= LWP_WSTOP; p.p_nstopped++; }
+    } else if (lp.lwp_stat === LSRUN && lp.mode === "user" && !lp.onRunq && k.cpus[lp.cpu].curlwp !== lp) {
+      setrunqueue(k, lp); /* lwp_signotify: idle in user mode, it comes to userret */
+    }
+  }
+  stopped_notify(k, p);
+}
+
+/**
+ * The last LWP to stop tells the parent: a wait4 with WUNTRACED may report it (P_WAITED
+ * cleared), and SIGCHLD unless the parent asked for none (SA_NOCLDSTOP).
+ */
+function stopped_notify(k: Kernel, p: Proc): void {
+  if (p.p_nstopped !== p.p_nthreads) return;
+  p.p_flag &= ~P_WAITED;
+  const pp = p.p_pptr;
+  if (pp === null) return;
+  wakeup(k, pp);
+  if ((pp.p_sigacts!.ps_flag & PS_NOCLDSTOP) === 0) ksignal(k, pp, SIGCHLD);
+}
+
+/**
+ * tstop: lp stops (counted once, LWP_WSTOP) and sleeps in "stop" with lwp_stat LSSTOP
+ * until its process is continued.
+ */
+export function* tstop(k: Kernel, lp: Lwp): KGen<void> {
+  const p = lp.lwp_proc;
+  lwp_count_stopped(k, lp);
+  while (p.p_stat === SSTOP) {
+    lp.lwp_stat = LSSTOP;
+    yield* tsleep(k, lp, p, 0, "stop", 0);
+  }
+  p.p_nstopped--;
+  lp.lwp_flag &= ~LWP_WSTOP;
+}
+
+/** lp counts as stopped (once): tstop, or a sleep whose own CURSIG stopped its process. */
+export function lwp_count_stopped(k: Kernel, lp: Lwp): void {
+  if ((lp.lwp_flag & LWP_WSTOP) !== 0) return;
+  lp.lwp_flag |= LWP_WSTOP;
+  lp.lwp_proc.p_nstopped++;
+  stopped_notify(k, lp.lwp_proc);
+}
+
+/**
+ * proc_unstop(p): the process is active again. LWPs stopped in tstop run (and leave
+ * tstop uncounted); the others counted stopped (asleep elsewhere: a stop never woke
+ * them) are uncounted now and sleep on.
+ */
+export function proc_unstop(k: Kernel, p: Proc): void {
+  if (p.p_stat !== SSTOP) return;
+  p.p_stat = SACTIVE;
+  for (let lp = k.firstLwp(p); lp !== null; lp = k.nextLwp(lp)) {
+    if (lp.lwp_stat === LSSTOP) unsleep(k, lp, 0);
+    else if ((lp.lwp_flag & LWP_WSTOP) !== 0) {
+      lp.lwp_flag &= ~LWP_WSTOP;
+      p.p_nstopped--;
+    }
+  }
 }
 
 /**
@@ -288,11 +406,12 @@ export function* pgsignal(k: Kernel, lp: Lwp, pg: Pgrp, sig: number): KGen<void>
 
 /**
  * issignal(lp): the signal to act on at the return to user mode, or 0. Ignored signals
- * are dropped; a default action that ignores, or that stops (forklab has no stops), or
- * any default action for pid 0 and 1, consumes the signal; a signal that terminates or
+ * are dropped; a default action that ignores, or any default action for pid 0 and 1,
+ * consumes the signal; so does one that stops, having stopped the process (proc_stop:
+ * userret then sees SSTOP and stops this LWP too, in tstop); a signal that terminates or
  * is caught is returned, still pending, for postsig.
  */
-export function issignal(lp: Lwp): number {
+export function issignal(k: Kernel, lp: Lwp): number {
   const p = lp.lwp_proc, ps = p.p_sigacts!;
   for (;;) {
     if (nonePending(lp)) return 0;
@@ -304,8 +423,16 @@ export function issignal(lp: Lwp): number {
     if ((ps.ps_sigignore & m) !== 0n && (p.p_flag & P_TRACED) === 0) { lwp_delsig(lp, sig); continue; }
     const prop = sigprop(sig), action = ps.ps_sigact[sig];
     if (action === SIG_DFL) {
-      // Don't take default actions on system processes; stops and default-ignored drop.
-      if (p.p_pid > 1 && (prop & (SA_STOP | SA_IGNORE)) === 0) return sig;
+      // Don't take default actions on system processes; default-ignored signals drop.
+      if (p.p_pid <= 1) { /* dropped */ }
+      else if (prop & SA_STOP) {
+        // A tty stop to an orphaned group is discarded; any other stops the process,
+        // which this LWP joins in tstop on its way back to user mode (userret).
+        if ((prop & SA_TTYSTOP) === 0 || !pgrp_orphaned(p.p_pgrp)) {
+          p.p_xstat = sig;
+          proc_stop(k, p);
+        }
+      } else if ((prop & SA_IGNORE) === 0) return sig;
     } else if (action !== SIG_IGN) {
       return sig; /* This signal has an action, let postsig() process it. */
     }

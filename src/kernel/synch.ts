@@ -4,11 +4,11 @@
 // return value.
 import type { Kernel } from "./kernel.js";
 import type { Lwp, KGen, SleepMark } from "./proc.js";
-import { LSRUN, LSSLEEP, PCATCH } from "./param.js";
+import { LSRUN, LSSLEEP, LSSTOP, SSTOP, PCATCH } from "./param.js";
 import { EWOULDBLOCK, EINTR, ERESTART } from "./errno.js";
 import { KernelPanic } from "./panic.js";
 import { setrunqueue } from "./sched.js";
-import { CURSIG, sigIsInterrupting } from "./signal.js";
+import { CURSIG, lwp_count_stopped, sigIsInterrupting } from "./signal.js";
 
 const SLEEPING: SleepMark = { sleeping: true };
 
@@ -72,6 +72,19 @@ export function* tsleep(k: Kernel, lp: Lwp, ident: object, flags: number, wmesg:
 }
 
 /**
+ * A PCATCH tsleep's CURSIG. When it is the one that stops the process (a stop signal
+ * with the default action), the kernel's issignal would block in tstop right here, inside
+ * tsleep; forklab counts the LWP stopped instead (LWP_WSTOP) and lets it go on: it sleeps
+ * or returns as it would once continued, and tstop holds it on its way to user mode.
+ */
+function caughtSignal(k: Kernel, lp: Lwp): number {
+  const p = lp.lwp_proc, was = p.p_stat;
+  const sig = CURSIG(k, lp);
+  if (was !== SSTOP && p.p_stat === SSTOP) lwp_count_stopped(k, lp);
+  return sig;
+}
+
+/**
  * tsleep for a hot caller that yields by itself, sparing tsleep's generator: the errno
  * of a sleep that ends before it begins (PCATCH and a signal pending), or SLEEPING: the
  * LWP is on its wait channel, the caller yields SLEEPING, and what its yield returns is
@@ -85,10 +98,10 @@ export function tsleep_begin(
   if (td.td_critcount > 0) throw new KernelPanic(`tsleep("${wmesg}") in a critical section (pid ${lp.lwp_proc.p_pid})`);
   if (td.td_spinlocks > 0) throw new KernelPanic(`tsleep("${wmesg}") while holding a spinlock (pid ${lp.lwp_proc.p_pid})`);
   if (flags & PCATCH) {
-    const sig = CURSIG(lp);
+    const sig = caughtSignal(k, lp);
     if (sig) return sigIsInterrupting(lp.lwp_proc, sig) ? EINTR : ERESTART;
   }
-  lp.lwp_stat = LSSLEEP;
+  if (lp.lwp_stat !== LSSTOP) lp.lwp_stat = LSSLEEP; // tstop sets LSSTOP: keep it
   lp.wchan = ident;
   lp.wmesg = wmesg;
   lp.sleepFlags = flags;
@@ -139,10 +152,10 @@ export function wakeupForSignal(k: Kernel, lp: Lwp): void {
  * then. (A signal issignal drops, a stop on a vfork child or any signal to init, leaves it
  * a plain wakeup, and the caller's loop sleeps again.)
  */
-export function tsleep_wake(lp: Lwp): number {
+export function tsleep_wake(k: Kernel, lp: Lwp): number {
   let error = lp.wakeResult;
   if (error === 0 && (lp.sleepFlags & PCATCH) !== 0) {
-    const sig = CURSIG(lp);
+    const sig = caughtSignal(k, lp);
     if (sig !== 0) error = sigIsInterrupting(lp.lwp_proc, sig) ? EINTR : ERESTART;
   }
   lp.wakeResult = 0;

@@ -145,7 +145,7 @@ export function syscall_return(k: Kernel, lp: Lwp, error: number): void {
   last.error = error === EJUSTRETURN ? 0 : error;
   last.rv[0] = msg.fds[0] >>> 0;
   last.rv[1] = msg.fds[1] >>> 0;
-  if (!userret_fast(lp)) lp.kgen = userret(k, lp);
+  if (!userret_fast(k, lp)) lp.kgen = userret(k, lp);
 }
 
 /** The return half of syscall2: the frame as the user sees it after the trap returns. */

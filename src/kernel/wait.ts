@@ -1,10 +1,12 @@
 // kern_wait and wait4 (kern_exit.c 1.90, reference §6.13): find a child that matches,
-// reap a zombie (chgproccnt(-1), nprocs--, every structure freed), or sleep on the
-// caller's proc until exit1's wakeup.
+// reap a zombie (chgproccnt(-1), nprocs--, every structure freed), report a stopped
+// child (WUNTRACED) or a continued one (WCONTINUED), or sleep on the caller's proc until
+// exit1's, proc_stop's or SIGCONT's wakeup.
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Proc, Lwp, KGen } from "./proc.js";
 import {
-  WNOHANG, WUNTRACED, WCONTINUED, WLINUXCLONE, WAIT_ANY, SZOMB, SIGCHLD, PCATCH,
+  WNOHANG, WUNTRACED, WCONTINUED, WLINUXCLONE, WAIT_ANY, SZOMB, SSTOP, SIGCHLD, SIGCONT, PCATCH,
+  P_WAITED, P_TRACED, P_CONTINUED, W_STOPCODE,
 } from "./param.js";
 import { EINVAL, ECHILD } from "./errno.js";
 import { tsleep, tsleep_begin } from "./synch.js";
@@ -13,10 +15,19 @@ import { chgproccnt } from "./resource.js";
 import { proc_remove_zombie } from "./kern_proc.js";
 import { lwp_dispose } from "./exit.js";
 import { vmspace_exitfree } from "./vm.js";
-import type { Rusage } from "./kern_rusage.js";
+import { tstop } from "./signal.js";
+import { Rusage } from "./kern_rusage.js";
 
-/** What kern_wait reaped: the pid, its status and, when asked for, its rusage. */
+/** What kern_wait reaped or reported: the pid, its status and, when asked for, its rusage. */
 export interface WaitResult { pid: number; status: number; rusage?: Rusage }
+
+/**
+ * The rusage a stop or continue report copies out. kern_wait zeroes only
+ * sizeof(pointer) bytes of it (bzero(ru, sizeof(ru))), leaving the rest of sys_wait4's
+ * uninitialised stack copy; forklab's kernel stack has no such leftovers, so all of it
+ * reads 0.
+ */
+const NO_RUSAGE = new Rusage();
 
 export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res: WaitResult): KGen<number> {
   const q = lp.lwp_proc;
@@ -24,6 +35,7 @@ export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res
   if (((options >>> 0) & ~((WUNTRACED | WNOHANG | WCONTINUED | WLINUXCLONE) >>> 0)) !== 0) return EINVAL;
   const linuxclone = ((options & WLINUXCLONE) >>> 0) !== 0;
   for (;;) {
+    while (q.p_stat === SSTOP) yield* tstop(k, lp);
     let nfound = 0;
     // LIST_FOREACH over the nodes: no iterator objects on the path of every wait4.
     for (let n = q.p_children.first; n !== null; n = n.next) {
@@ -36,7 +48,20 @@ export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res
         yield* reap(k, lp, q, p, res);
         return 0;
       }
-      // Stopped and continued children: forklab does not model job control.
+      if (p.p_stat === SSTOP && (p.p_flag & P_WAITED) === 0 && ((p.p_flag & P_TRACED) !== 0 || (options & WUNTRACED) !== 0)) {
+        p.p_flag |= P_WAITED;
+        res.pid = p.p_pid;
+        res.status = W_STOPCODE(p.p_xstat);
+        res.rusage = NO_RUSAGE;
+        return 0;
+      }
+      if ((options & WCONTINUED) !== 0 && (p.p_flag & P_CONTINUED) !== 0) {
+        p.p_flag &= ~P_CONTINUED;
+        res.pid = p.p_pid;
+        res.status = SIGCONT;
+        res.rusage = NO_RUSAGE;
+        return 0;
+      }
     }
     if (nfound === 0) return ECHILD;
     if (options & WNOHANG) { res.pid = 0; return 0; }

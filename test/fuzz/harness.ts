@@ -20,7 +20,9 @@ const STR = { true: 0x000, cowtouch: 0x020, forkmem: 0x040, writer: 0x060, growe
 const BAD = 0x180;                 // "/bin/bad0" .. "/bin/bad6", 16 bytes apart
 const ARGV = 0x200, ENVP = 0x220;  // [arg, arg, NULL], [env, NULL]
 /** Structures the fuzzer pokes before a syscall reads them. */
-export const DATA = { rlimit: 0x400, sigset: 0x440, sigact: 0x480, lwpp: 0x500, status: 0x580, buf: 0x600 } as const;
+export const DATA = { rlimit: 0x400, sigset: 0x440, sigact: 0x480, lwpp: 0x500, status: 0x580, buf: 0x600, rusage: 0x700 } as const;
+/** struct rusage's ru_minflt: the faults a strategy takes are its own (copy takes none at fork's writes). */
+const RU_MINFLT = 32;
 const VEC = 0x1000;                // 2048 pointers to the 63-byte string, NULL at index 1400
 const VEC_NULL = 1400;
 const BIG_ARGV = VEC + 4 * 1000;   // 400 strings: 25,600 bytes, fits ARG_MAX
@@ -90,7 +92,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant("lwp_create" as const), who, params: dataPtr(DATA.lwpp), func: fc.oneof(fc.constant(0x08048000), u32), stack: dataPtr(0xF00), tid1: optPtr(DATA.status), tid2: optPtr(DATA.status + 4) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("exit" as const), who, status: fc.oneof(smallInt, u32) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("extexit" as const), who, how: fc.oneof(fc.constantFrom(0, 1, 0x10000, 0x10001, 2, 0x20000), u32), status: smallInt, addr: optPtr(DATA.status) }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant("wait4" as const), who, pid: pidSel, status: optPtr(DATA.status), options: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 0, 1, 2, 0x80000000, 0x80000001) }, { weight: 1, arbitrary: u32 }), rusage: optPtr(DATA.buf) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant("wait4" as const), who, pid: pidSel, status: optPtr(DATA.status), options: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 0, 1, 2, 0x80000000, 0x80000001) }, { weight: 1, arbitrary: u32 }), rusage: optPtr(DATA.rusage) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("execve" as const), who, path: pathPtr, argv: fc.oneof(fc.constantFrom(a(ARGV), a(BIG_ARGV), a(HUGE_ARGV), a(ENVP + 4)), wildPtr), envp: optPtr(ENVP) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("kill" as const), who, pid: pidSel, sig: fc.integer({ min: -1, max: 34 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("sigprocmask" as const), who, how: fc.integer({ min: 0, max: 4 }), set: optPtr(DATA.sigset), oset: optPtr(DATA.buf) }) },
@@ -233,12 +235,22 @@ function step(fl: Forklab, op: Op): string {
   }
 }
 
-/** What the machine looks like now, minus what the strategy decides (physical addresses, fault counts). */
+/**
+ * What the machine looks like now, minus what the strategy decides (physical addresses,
+ * fault counts, and so the ru_minflt a wait4 copied out into the scratch area). A raw
+ * wait4 or getrusage whose random pointer lands in the scratch area could still copy one
+ * out elsewhere: a chance of about one in 10^9 per raw op.
+ */
 export function snapshot(fl: Forklab): string {
+  const page = (pid: number, va: number): string => {
+    const b = fl.readUser(pid, va, 4096);
+    if (va === ARENA) b.fill(0, DATA.rusage + RU_MINFLT, DATA.rusage + RU_MINFLT + 4);
+    return hash(b);
+  };
   const procs = fl.procs().map((p) => {
     const out: Record<string, unknown> = { ...p, vmspace: p.vmspace && { ...p.vmspace, cr3: undefined } };
     if (p.stat !== "SZOMB" && p.stat !== "SIDL" && p.vmspace) {
-      out.memory = fl.mappings(p.pid).map((m) => `${m.va.toString(16)}:${hash(fl.readUser(p.pid, m.va, 4096))}`);
+      out.memory = fl.mappings(p.pid).map((m) => `${m.va.toString(16)}:${page(p.pid, m.va)}`);
       // tf_trapno and tf_err name the last trap: under cow that may be a copy-on-write fault.
       out.lwps = fl.lwps(p.pid).map((l) => ({ ...l, sigmask: String(l.sigmask), siglist: String(l.siglist), regs: { ...fl.trapframe({ pid: p.pid, tid: l.tid }), trapno: 0, err: 0 } }));
     }

@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import { Forklab } from "../../src/index.js";
 import { at_fork, rm_at_fork, type ForklistFn } from "../../src/kernel/fork.js";
 import { PHOLD, PRELE } from "../../src/kernel/proc.js";
-import { SIDL, SIGSTOP } from "../../src/kernel/param.js";
+import { SIDL, SIGSTOP, SIGCONT } from "../../src/kernel/param.js";
 import { wakeup } from "../../src/kernel/synch.js";
 import type { KernelEvent } from "../../src/kernel/events.js";
 import type { Vnode } from "../../src/kernel/vfs.js";
@@ -227,7 +227,8 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     expect(fl.syscall(a, "fork")).toEqual({ done: false, wmesg: "fork" });
     expect(lk.sharecount).toBe(1);
     // b signals the group: killpg wants the lock exclusive and waits for the sharer.
-    // (SIGSTOP: it stays pending; forklab consumes it at userret without stopping.)
+    // (SIGSTOP: none of the three sleeps interruptibly, so it stays pending until each
+    // returns towards user mode and stops there.)
     expect(fl.syscall(b, "kill", [0, SIGSTOP])).toEqual({ done: false, wmesg: "pgwt" });
     expect(lk.wantexcl).toBe(true);
     // c forks: its shared request queues behind b's (it does not slip in before the signal).
@@ -235,6 +236,10 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     fl.on("fork", (e) => forks.push(e.parent));
     expect(fl.syscall(c, "fork")).toEqual({ done: false, wmesg: "pgwt" });
     fl.run({ ticks: 60 });
+    // All three finished their syscalls and stopped on their way back; SIGCONT goes on.
+    for (const q of [a, b, c]) expect([fl.proc(q).stat, fl.result(q)]).toEqual(["SSTOP", { done: false, wmesg: "stop" }]);
+    for (const q of [a, b, c]) fl.signal(q, SIGCONT);
+    fl.run({ ticks: 1 });
     expect(done(fl.result(a)).errno).toBe("EAGAIN");
     expect(done(fl.result(b)).errno).toBe("");
     // b's SIGSTOP reached c before c's fork could proceed: CURSIGNB -> ERESTART, no child.
@@ -253,16 +258,22 @@ describe("fork1: the process-group interlock (RFPGLOCK)", () => {
     const forks: number[] = [];
     fl.on("fork", (e) => forks.push(e.child));
     fl.kernel.core.x.tf_set(klwp(fl, p).td, 60 /* TF_EIP */, 0x2002);
-    // A stop signal is posted (forklab then consumes it at userret without stopping).
-    // (A default SIGCONT to a running process is discarded at posting: signals.test.ts.)
+    // A stop signal is posted; on the way back to user mode userret takes it: the process
+    // stops, and SIGCONT continues it. (A default SIGCONT to a running process is
+    // discarded at posting: signals.test.ts.)
     fl.signal(p, SIGSTOP);
     expect(klwp(fl, p).lwp_siglist).not.toBe(0n);
-    expect(fl.syscall(p, "fork")).toMatchObject({ done: true, error: -1, errno: "ERESTART" });
+    expect(fl.syscall(p, "fork")).toEqual({ done: false, wmesg: "stop" });
+    expect(klwp(fl, p).lastSyscall).toMatchObject({ error: -1 }); // ERESTART
+    expect(fl.proc(p).stat).toBe("SSTOP");
     expect(forks).toEqual([]);
     expect(fl.trapframe(p).eip).toBe(0x2000); // ERESTART: the syscall instruction runs again
     expect(lk.sharecount).toBe(0);
-    expect(snapshot(fl)).toEqual(before);
     expect(klwp(fl, p).lwp_siglist).toBe(0n); // userret took the signal
+    fl.signal(p, SIGCONT);
+    fl.run({ ticks: 1 });
+    expect(fl.proc(p).stat).toBe("SACTIVE");
+    expect(snapshot(fl)).toEqual(before);
     // A masked signal does not count.
     const set = fl.userAlloc(p, 16);
     fl.writeWord(p, set, 1 << (SIGUSR1 - 1));
