@@ -1,6 +1,7 @@
 // The core's ABI for hosts, generated from the AssemblyScript sources so it cannot drift
 // (docs/embedding.md): include/forklab_core.h for C, include/forklab_core.mjs (with its
-// .d.mts) for JavaScript. Constants come from `export const NAME: i32 = VALUE;` lines,
+// .d.mts) for JavaScript, and src/core/exports.ts, the same exports as forklab's own
+// TypeScript sees them. Constants come from `export const NAME: i32 = VALUE;` lines,
 // the exports and their parameters from assembly/index.ts and the functions it names.
 // Run by scripts/build.mjs; test/embed/abi.test.ts checks the committed files match.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
@@ -184,6 +185,23 @@ function jsTypes(consts, exports) {
   return out.join("\n");
 }
 
+/** src/core/exports.ts: CoreExports, the interface both backends implement. */
+function tsExports(exports) {
+  const out = [
+    `// ${HEADER_NOTE}`,
+    "// The core's ABI (docs/embedding.md) as forklab's TypeScript sees it. Both backends, the",
+    "// Wasm build and the portable JavaScript build, provide exactly these functions. Every",
+    "// value is an i32.",
+    "",
+    "export interface CoreExports {",
+  ];
+  for (const e of exports) {
+    out.push(`  ${e.name}(${e.params.map((p) => `${p.name}: number`).join(", ")}): ${e.result === "void" ? "void" : "number"};`);
+  }
+  out.push("}", "");
+  return out.join("\n");
+}
+
 const DOC = "docs/embedding.md";
 const DOC_BEGIN = "<!-- gen-abi: constants -->";
 const DOC_END = "<!-- /gen-abi -->";
@@ -214,6 +232,7 @@ export function generate(root) {
     "include/forklab_core.h": cHeader(consts, exports, base),
     "include/forklab_core.mjs": jsModule(consts, exports, base),
     "include/forklab_core.d.mts": jsTypes(consts, exports),
+    "src/core/exports.ts": tsExports(exports),
     [DOC]: doc.slice(0, a) + docConstants(consts) + doc.slice(b + DOC_END.length),
   };
 }

@@ -2,7 +2,8 @@
 // that throw a clear error before the core is touched (so a bad call changes nothing),
 // and views of physical memory that follow memory growth.
 import * as i386 from "../../assembly/i386.js";
-import type { Backend, CoreExports } from "./exports.js";
+import type { CoreExports } from "./exports.js";
+import type { Backend } from "./backend.js";
 import { loadWasm, loadPortable } from "./load.js";
 
 export class CoreError extends Error {

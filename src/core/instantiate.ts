@@ -1,7 +1,8 @@
 // What the two core loaders share (load.ts for Node, load-browser.ts for browsers): the
 // compiled Wasm module every core is instantiated from, how a source handed to initCore
 // becomes that module, and the import of the portable build.
-import type { Backend, CoreExports } from "./exports.js";
+import type { CoreExports } from "./exports.js";
+import type { Backend } from "./backend.js";
 
 /**
  * A compiled WebAssembly.Module. Spelled this way so that the declarations also compile

@@ -1,7 +1,7 @@
 // Loading the core in a browser (load.ts's stand-in in dist/browser/): nothing here
 // touches Node. The Wasm module comes from initCore, which fetches core.wasm from the
 // package (or takes a module, bytes, a Response or another URL); cores are instances of it.
-import type { Backend } from "./exports.js";
+import type { Backend } from "./backend.js";
 import { CoreError } from "./core.js";
 import { compileSource, coreModule, setCoreModule, instantiate, importPortable, type CoreSource } from "./instantiate.js";
 

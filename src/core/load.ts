@@ -4,7 +4,7 @@
 // Browsers get load-browser.ts in this module's place (scripts/build.mjs, dist/browser/).
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Backend } from "./exports.js";
+import type { Backend } from "./backend.js";
 import { compileSource, coreModule, setCoreModule, instantiate, importPortable, type CoreSource } from "./instantiate.js";
 
 let buildDirUrl: URL | undefined;
