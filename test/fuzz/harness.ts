@@ -331,15 +331,18 @@ export function fuzzParams(defaultRuns: number): { numRuns: number; seed: number
  * A property's predicate that first records its run number and input in the file
  * FORKLAB_FUZZ_PROGRESS names (scripts/fuzz.mjs sets it), suffixed with `name`: a run
  * that hangs the host leaves its exact input there for the runner to report. Without
- * the variable it is the predicate itself.
+ * the variable it is the predicate itself. FORKLAB_FUZZ_HANG_AT=N makes run N spin for
+ * ever (the runner's own test: test/fuzz/runner.test.ts).
  */
 export function recorded<A extends unknown[]>(name: string, predicate: (...args: A) => void): (...args: A) => void {
   const file = process.env.FORKLAB_FUZZ_PROGRESS;
   if (!file) return predicate;
+  const hangAt = Number(process.env.FORKLAB_FUZZ_HANG_AT ?? 0);
   let run = 0;
   const json = (_k: string, v: unknown): unknown => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v);
   return (...args: A): void => {
     writeFileSync(`${file}.${name}`, JSON.stringify({ test: name, run: ++run, input: args }, json));
+    if (run === hangAt) for (;;);
     predicate(...args);
   };
 }
