@@ -21,6 +21,16 @@ static int count_args(const char *arg, va_list ap)
 	return n;
 }
 
+/* argv[0] = arg, then the n arguments after it (the last of them the terminating NULL);
+   ap is left past the NULL, where execle's envp follows. argv holds n + 1 entries. */
+static void gather(const char **argv, int n, const char *arg, va_list *ap)
+{
+	argv[0] = arg;
+	for (int i = 1; i <= n; i++)
+		argv[i] = va_arg(*ap, const char *);
+	argv[n] = NULL;
+}
+
 int execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
@@ -29,11 +39,8 @@ int execl(const char *path, const char *arg, ...)
 	va_end(ap);
 	const char *argv[n + 1];
 	va_start(ap, arg);
-	argv[0] = arg;
-	for (int i = 1; i <= n; i++)
-		argv[i] = va_arg(ap, const char *);
+	gather(argv, n, arg, &ap);
 	va_end(ap);
-	argv[n] = NULL;
 	return execve(path, (char *const *)argv, environ);
 }
 
@@ -45,12 +52,9 @@ int execle(const char *path, const char *arg, ...)
 	va_end(ap);
 	const char *argv[n + 1];
 	va_start(ap, arg);
-	argv[0] = arg;
-	for (int i = 1; i <= n; i++)
-		argv[i] = va_arg(ap, const char *);
+	gather(argv, n, arg, &ap);
 	char *const *envp = va_arg(ap, char *const *);
 	va_end(ap);
-	argv[n] = NULL;
 	return execve(path, (char *const *)argv, envp);
 }
 
@@ -62,11 +66,8 @@ int execlp(const char *file, const char *arg, ...)
 	va_end(ap);
 	const char *argv[n + 1];
 	va_start(ap, arg);
-	argv[0] = arg;
-	for (int i = 1; i <= n; i++)
-		argv[i] = va_arg(ap, const char *);
+	gather(argv, n, arg, &ap);
 	va_end(ap);
-	argv[n] = NULL;
 	return execvp(file, (char *const *)argv);
 }
 
