@@ -178,7 +178,7 @@ function find_lwp_for_signal(k: Kernel, p: Proc, sig: number): Lwp | null {
   const cur = k.curlwp;
   if (cur !== null && cur.lwp_proc === p && (cur.lwp_sigmask & m) === 0n) return cur;
   let run: Lwp | null = null, sleep: Lwp | null = null, stop: Lwp | null = null;
-  for (const lp of k.lwpsOf(p)) {
+  for (let lp = k.firstLwp(p); lp !== null; lp = k.nextLwp(lp)) {
     if ((lp.lwp_sigmask & m) !== 0n) continue;
     if (lp.lwp_stat === LSRUN) run = lp;
     else if (lp.lwp_stat === LSSLEEP && (lp.sleepFlags & PCATCH) !== 0) sleep = lp;

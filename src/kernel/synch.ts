@@ -48,6 +48,8 @@ export class SleepQueues {
     s.n--;
     this.n--;
   }
+  /** The first of ident's sleepers (the next ones follow lp.slpNext), or null. */
+  first(ident: object): Lwp | null { return this.q.get(ident)?.head ?? null; }
   /** ident's sleepers in the order they slept (a copy: waking them changes the queue). */
   sleepers(ident: object): Lwp[] {
     const out: Lwp[] = [];
@@ -134,8 +136,11 @@ export function unsleep(k: Kernel, lp: Lwp, result: number): void {
 
 /** wakeup(ident): every sleeper on ident. */
 export function wakeup(k: Kernel, ident: object): void {
-  if (!k.sleepq.has(ident)) return; // most wakeups find nobody: no snapshot to make
-  for (const lp of k.sleepq.sleepers(ident)) unsleep(k, lp, 0);
+  for (let lp = k.sleepq.first(ident); lp !== null; ) {
+    const next = lp.slpNext; // unsleep takes lp off the queue
+    unsleep(k, lp, 0);
+    lp = next;
+  }
 }
 
 /**

@@ -74,9 +74,11 @@ export function* kern_wait(k: Kernel, lp: Lwp, pid: number, options: number, res
 
 function* reap(k: Kernel, lp: Lwp, q: Proc, p: Proc, res: WaitResult): KGen<void> {
   while (p.p_nthreads > 0) yield* tsleep(k, lp, k.nthreadsChan(p), 0, "lwpzomb", k.clock.hz);
-  for (const t of k.lwpsOf(p)) {
+  for (let t = k.firstLwp(p); t !== null; ) {
+    const next = k.nextLwp(t); // before t leaves the tree
     k.core.lwpRemove(p.p_lwp_tree, t.td);
     lwp_dispose(k, t);
+    t = next;
   }
   while (p.p_lock) yield* tsleep(k, lp, p, 0, "reap3", k.clock.hz);
   res.pid = p.p_pid;
