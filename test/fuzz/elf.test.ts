@@ -7,7 +7,7 @@ import { it, expect } from "vitest";
 import fc from "fast-check";
 import { bundledProgramBytes, parseElf, ElfError, BUNDLED_PROGRAMS, type BundledName } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams, recorded, ARENA } from "./harness.js";
+import { boot, snapshot, fuzzParams, recorded, FUZZ_TIMEOUT, ARENA } from "./harness.js";
 
 type Mutation =
   | { byte: number; value: number }       // one byte anywhere (biased to the headers)
@@ -57,4 +57,4 @@ it("mutated ELF files are refused cleanly or run, under every strategy alike", (
     });
     for (const f of finals) expect(f).toBe(finals[0]);
   })), params);
-}, 600_000);
+}, FUZZ_TIMEOUT);

@@ -321,6 +321,12 @@ function firstDiff(x: string, y: string): string {
  * same result every time); FORKLAB_FUZZ_RUNS and FORKLAB_FUZZ_SEED set by scripts/fuzz.mjs
  * for long runs that explore.
  */
+/**
+ * A fuzz test's time limit: ten minutes in npm test; none (setTimeout's largest) in a long
+ * run, which takes as long as its runs do (scripts/fuzz.mjs watches for a stall instead).
+ */
+export const FUZZ_TIMEOUT = process.env.FORKLAB_FUZZ_RUNS ? 2 ** 31 - 1 : 600_000;
+
 export function fuzzParams(defaultRuns: number): { numRuns: number; seed: number; verbose: number } {
   const runs = Number(process.env.FORKLAB_FUZZ_RUNS ?? defaultRuns);
   const seed = Number(process.env.FORKLAB_FUZZ_SEED ?? 20261207);

@@ -5,7 +5,7 @@
 import { it, expect } from "vitest";
 import fc from "fast-check";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams, recorded } from "./harness.js";
+import { boot, snapshot, fuzzParams, recorded, FUZZ_TIMEOUT } from "./harness.js";
 import { image, BSS } from "./programs.js";
 
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -31,4 +31,4 @@ it("random i386 code never hurts the host and runs alike under every strategy", 
     });
     for (const f of finals) expect(f).toBe(finals[0]);
   })), params);
-}, 600_000);
+}, FUZZ_TIMEOUT);

@@ -4,13 +4,13 @@
 import { it } from "vitest";
 import fc from "fast-check";
 import { STRATEGIES } from "../../src/core/core.js";
-import { scenarioArb, checkScenario, runScenario, fuzzParams, recorded } from "./harness.js";
+import { scenarioArb, checkScenario, runScenario, fuzzParams, recorded, FUZZ_TIMEOUT } from "./harness.js";
 
 it("syscall sequences keep the invariants and give the same results under every strategy", () => {
   const params = fuzzParams(40);
   console.log(`syscalls fuzzer: ${params.numRuns} runs, seed ${params.seed}`);
   fc.assert(fc.property(scenarioArb(), recorded("syscalls", (s) => { checkScenario(s); })), params);
-}, 600_000);
+}, FUZZ_TIMEOUT);
 
 it("syscall sequences with frame allocations failing anywhere keep the invariants", () => {
   const params = fuzzParams(20);
@@ -18,4 +18,4 @@ it("syscall sequences with frame allocations failing anywhere keep the invariant
   const arb = scenarioArb(25).chain((s) => fc.tuple(fc.constant(s), fc.constantFrom(...STRATEGIES),
     fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 40 })), { minLength: s.ops.length, maxLength: s.ops.length })));
   fc.assert(fc.property(arb, recorded("syscalls-inject", ([s, strategy, inject]) => { runScenario(strategy, s, inject); })), params);
-}, 600_000);
+}, FUZZ_TIMEOUT);
