@@ -27,7 +27,8 @@ function vmmeterLines(v: VmmeterCounters): string[] {
   return out;
 }
 
-function exitText(x: ExitInfo | null): string {
+function exitText(x: ExitInfo | null, stopped: { signal: number; signalName: string } | null = null): string {
+  if (!x && stopped) return `stopped by signal ${stopped.signal} (${stopped.signalName}) when the run ended`;
   if (!x) return "still running when the run stopped";
   if (x.signal !== null) return `killed by signal ${x.signal} (${x.signalName}) at ${x.seconds} s virtual, wait status ${x.status}`;
   return `exit code ${x.code} at ${x.seconds} s virtual, wait status ${x.status}`;
@@ -114,7 +115,7 @@ export function formatRun(r: RunReport, ascii = false): string {
     "",
     row("machine", machineLine(r.machine)),
     row("process", `pid ${r.process.pid}, uid ${r.process.uid}, ${rlimitText(r.process.nprocLimit)}, argv: ${r.process.argv.join(" ")}`),
-    row("program", exitText(r.exit)),
+    row("program", exitText(r.exit, r.stopped)),
     row("run", `${r.run.seconds} s virtual (${r.run.ticks} ticks), ended: ${END_TEXT[r.run.end]}`),
     row("events", ev.length ? ev.slice(0, 6).join(", ") : "none"),
   ];

@@ -5,9 +5,9 @@ import type { ProgramImage } from "../kernel/image.js";
 import type { KernelEvent, EventType } from "../kernel/events.js";
 import type { VmmeterCounters } from "../kernel/vmmeter.js";
 import { installBundled } from "../user/programs.js";
-import type { ConsoleOutput } from "../kernel/api.js";
+import type { ConsoleOutput, Forklab } from "../kernel/api.js";
 import {
-  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, exitInfo, defaultHostClock, DEFAULT_UID,
+  createMachine, durationTicks, runChunks, appendSeries, vmmeter, vsec, hsec, exitInfo, defaultHostClock, DEFAULT_UID, SIGNAL_NAMES,
   type MachineOptions, type ProcessOptions, type Duration, type ProgressFn, type MachineInfo, type Series,
   type ExitInfo, type HostClock,
 } from "./common.js";
@@ -57,6 +57,8 @@ export interface RunReport {
   process: { pid: number; uid: number; nprocLimit: number | null; argv: string[]; comm: string };
   /** How the program ended, or null if it had not when the run stopped. */
   exit: ExitInfo | null;
+  /** The signal that had stopped the program (job control) when the run ended, else null. */
+  stopped: { signal: number; signalName: string } | null;
   run: { seconds: number; ticks: number; end: "exited" | "limit" | "idle" | "interrupted" };
   /** Events of each type during the run (from the program's start). */
   events: Partial<Record<EventType, number>>;
@@ -145,6 +147,7 @@ export function runProgram(o: RunProgramOptions): RunReport {
     machine,
     process: { pid, uid, nprocLimit: o.nprocLimit ?? null, argv, comm: o.image.name.slice(0, 16) },
     exit: x,
+    stopped: stoppedBy(fl, x ? -1 : pid),
     run: { seconds: vsec(x ? x.seconds : fl.preciseSeconds - v0), ticks: fl.ticks - start, end: x ? "exited" : interrupted ? "interrupted" : r.stop === "idle" ? "idle" : "limit" },
     events: counts,
     trace,
@@ -155,6 +158,14 @@ export function runProgram(o: RunProgramOptions): RunReport {
     host: { seconds: hsec(hostSeconds) },
     series,
   };
+}
+
+/** The stop signal of pid if it is stopped (SSTOP), else null. */
+function stoppedBy(fl: Forklab, pid: number): RunReport["stopped"] {
+  if (pid < 0) return null;
+  const p = fl.procs().find((q) => q.pid === pid);
+  if (!p || p.stat !== "SSTOP") return null;
+  return { signal: p.xstat, signalName: SIGNAL_NAMES[p.xstat] ?? `signal ${p.xstat}` };
 }
 
 /** Distinct lines (trailing newline dropped) with how often each came, in first-seen order. */

@@ -3,9 +3,24 @@
 import { describe, it, expect } from "vitest";
 import { cli, cliJson, expectSameNumbers } from "./helpers.js";
 import { bundledProgramPath } from "../../src/user/host.js";
-import type { RunReport } from "../../src/workloads/run.js";
+import { runProgram, type RunReport } from "../../src/workloads/run.js";
+import { formatRun } from "../../src/cli/format.js";
 
 describe("forklab run", () => {
+  it("a program that stopped itself (job control) is reported as stopped, with the signal", () => {
+    // getpid; kill(pid, SIGSTOP); jmp $ (never reached: the process stops in the kill's return)
+    const code = [0xb8, 20, 0, 0, 0, 0xcd, 0x80, 0x6a, 17, 0x50, 0x6a, 0, 0xb8, 37, 0, 0, 0, 0xcd, 0x80, 0xeb, 0xfe];
+    const image = { name: "stopper", entry: 0x08048000, segments: [{ vaddr: 0x08048000, memsz: code.length, data: Uint8Array.from(code), prot: 5 }] };
+    const r = runProgram({ image, limit: { seconds: 0.1 } });
+    expect(r.exit).toBeNull();
+    expect(r.stopped).toEqual({ signal: 17, signalName: "SIGSTOP" });
+    expect(r.run.end).toBe("idle");
+    expect(formatRun(r)).toMatch(/program +stopped by signal 17 \(SIGSTOP\) when the run ended/);
+    const spin = runProgram({ image: { ...image, name: "spinner", segments: [{ ...image.segments[0], data: Uint8Array.from([0xeb, 0xfe]), memsz: 2 }] }, limit: { seconds: 0.05 } });
+    expect(spin.stopped).toBeNull();
+    expect(formatRun(spin)).toMatch(/program +still running when the run stopped/);
+  });
+
   it("runs an ELF file to its exit: vfork-exec execs /bin/true and exits 0", async () => {
     const r = await cliJson<RunReport>(["run", bundledProgramPath("vfork-exec")]);
     expect(r.exit).toMatchObject({ code: 0, signal: null, status: 0 });
