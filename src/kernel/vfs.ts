@@ -191,3 +191,41 @@ export function vn_truncate(vp: Vnode): void {
   vp.v_data.fill(0, 0, vp.v_size);
   vp.v_size = 0;
 }
+
+// struct dirent (sys/dirent.h 1.7, reference userland §1): d_ino (u64) @0, d_namlen (u16)
+// @8, d_type (u8) @10, d_name @16, NUL-terminated; no d_reclen: a record's length is
+// _DIRENT_RECLEN(namlen) = (16 + namlen + 1 + 7) & ~7.
+export const DT_CHR = 2, DT_DIR = 4, DT_REG = 8;
+const DT_OF: Record<VType, number> = { [VREG]: DT_REG, [VDIR]: DT_DIR, [VCHR]: DT_CHR };
+export const direntReclen = (namlen: number): number => (16 + namlen + 1 + 7) & ~7;
+
+/**
+ * VOP_READDIR: the records of directory dvp from entry `offset` on ("." and ".." first,
+ * then the names in the order they were made), as many whole ones as fit in `count`
+ * bytes; the offset of the next entry is the directory's seek position (an entry index,
+ * where UFS has a byte offset). Nothing fits: an empty result with the offset unchanged.
+ */
+export function vop_readdir(dvp: Vnode, offset: number, count: number): { bytes: Uint8Array; next: number } {
+  const children = dvp.v_children;
+  if (children === null) throw new Error(`vop_readdir: vnode ${dvp.v_ino} is not a directory`);
+  const names: [string, Vnode][] = [[".", dvp], ["..", dvp.v_parent], ...children];
+  const enc = new TextEncoder();
+  const recs: Uint8Array[] = [];
+  let used = 0, i = offset;
+  for (; i < names.length; i++) {
+    const [name, vp] = names[i];
+    const nb = enc.encode(name), len = direntReclen(nb.length);
+    if (used + len > count) break;
+    const r = new Uint8Array(len), dv = new DataView(r.buffer);
+    dv.setUint32(0, vp.v_ino, true); // d_ino's high word stays 0
+    dv.setUint16(8, nb.length, true);
+    r[10] = DT_OF[vp.v_type];
+    r.set(nb, 16);
+    recs.push(r);
+    used += len;
+  }
+  const bytes = new Uint8Array(used);
+  let at = 0;
+  for (const r of recs) { bytes.set(r, at); at += r.length; }
+  return { bytes, next: i };
+}

@@ -1,8 +1,10 @@
 // The filesystem syscalls of vfs_syscalls.c that are not about descriptors.
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
-import { EFAULT, ENAMETOOLONG, ENOENT, EPERM } from "./errno.js";
-import { MAXPATHLEN, VDIR } from "./vfs.js";
+import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from "./errno.js";
+import { MAXPATHLEN, VDIR, vop_readdir } from "./vfs.js";
+import { fgetfile } from "./filedesc.js";
+import { FREAD } from "./file.js";
 
 /**
  * sync(2), syscalls.master's `36 STD BSD { int sync(void); }` (vfs_syscalls.c: sys_sync):
@@ -29,6 +31,79 @@ export function* sys_unlink(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): K
   if (typeof nd === "number") return -nd;
   if (nd.vp === null) return ENOENT;
   if (nd.vp.v_type === VDIR) return EPERM;
+  k.vfs.remove(nd.dvp, nd.name);
+  return 0;
+}
+
+/**
+ * getdirentries(fd, buf, count, basep), syscalls.master's 479 (vfs_syscalls.c:
+ * kern_getdirentries): reads directory records (struct dirent, vfs.ts) from the
+ * descriptor's offset into buf, as many whole ones as fit in count, and advances the
+ * offset; *basep gets the offset the read started at. Returns the bytes read, 0 at the
+ * end. EBADF: fd not open for reading; EINVAL: not a directory (or a pipe), or count too
+ * small for the next record (UFS's readdir refuses a buffer that holds none).
+ */
+export function* sys_getdirentries(k: Kernel, lp: Lwp, args: number[], msg: SysMsg): KGen<number> {
+  const [fd, buf, count, basep] = args;
+  const p = lp.lwp_proc;
+  const fp = fgetfile(p.p_fd!, fd);
+  if (fp === null || (fp.f_flag & FREAD) === 0) return EBADF;
+  const vp = fp.f_vnode;
+  if (vp === null || vp.v_type !== VDIR) return EINVAL;
+  const base = fp.f_offset;
+  const { bytes, next } = vop_readdir(vp, base, count);
+  if (bytes.length === 0 && next < vp.v_children!.size + 2) return EINVAL;
+  if (bytes.length > 0 && k.copyout(p, buf, bytes)) return EFAULT;
+  fp.f_offset = next;
+  if (basep !== 0 && k.copyoutWord(p, basep, base)) return EFAULT;
+  msg.fds[0] = bytes.length;
+  return 0;
+}
+
+/** The path argument a syscall names, or its errno. */
+function pathArg(k: Kernel, lp: Lwp, uva: number): string | number {
+  const path = k.copyinstr(lp.lwp_proc, uva, MAXPATHLEN);
+  if (path === null) return EFAULT;
+  if (path === undefined) return ENAMETOOLONG;
+  return path;
+}
+
+/**
+ * mkdir(path, mode), `136 STD POSIX { int mkdir(char *path, int mode); }` (kern_mkdir): a
+ * new directory with the permission bits of mode less the umask. EEXIST when the name is
+ * taken (a trailing "/" is allowed); ENOENT or ENOTDIR for a missing or non-directory
+ * component.
+ */
+export function* sys_mkdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const path = pathArg(k, lp, args[0]);
+  if (typeof path === "number") return path;
+  const fdp = lp.lwp_proc.p_fd!;
+  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
+  if (typeof nd === "number") return -nd;
+  if (nd.vp !== null) return EEXIST;
+  k.vfs.enter(nd.dvp, nd.name, VDIR, args[1] & 0o777 & ~fdp.fd_cmask);
+  return 0;
+}
+
+/**
+ * rmdir(path), `137 STD BSD { int rmdir(char *path); }` (kern_rmdir): removes an empty
+ * directory; a process's current directory may go (its vnode lives on while held).
+ * ENOTDIR for a file, ENOTEMPTY when it has entries (and for ".."), EINVAL for ".",
+ * EBUSY for the root.
+ */
+export function* sys_rmdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const path = pathArg(k, lp, args[0]);
+  if (typeof path === "number") return path;
+  const fdp = lp.lwp_proc.p_fd!;
+  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
+  if (typeof nd === "number") return -nd;
+  if (nd.vp === null) return ENOENT;
+  if (nd.vp.v_type !== VDIR) return ENOTDIR;
+  const last = path.split("/").filter((c) => c.length > 0).pop() ?? "";
+  if (last === ".") return EINVAL;
+  if (last === "..") return ENOTEMPTY;
+  if (nd.vp === k.vfs.root || nd.name === "") return EBUSY;
+  if (nd.vp.v_children!.size > 0) return ENOTEMPTY;
   k.vfs.remove(nd.dvp, nd.name);
   return 0;
 }

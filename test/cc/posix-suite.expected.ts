@@ -29,7 +29,7 @@ export const EXPECTED: Record<string, Expectation> = {
   "fork/2-1": { linux: "PASS", forklab: "FAIL", why: "2008 behaviour: DragonFly's kern_sigaction keeps SA_NOCLDSTOP only for SIGCHLD (ps_flag), so the flag set on SIGUSR1 reads back as 0 in parent and child alike; a 2008 DragonFly fails this test too" },
   "fork/3-1": { linux: "PASS", forklab: "PASS" },
   "fork/4-1": { linux: "PASS", forklab: "PASS" },
-  "fork/6-1": { linux: "PASS", forklab: "build failed", why: "forklab's libc has no opendir/readdir/closedir yet (getdirentries is there); DragonFly 2008's libc had them" },
+  "fork/6-1": { linux: "PASS", forklab: "PASS" },
   "fork/7-1": { linux: "UNRESOLVED", forklab: "build failed", why: "forklab's libc has no message catalogues (nl_types.h, catopen); DragonFly 2008's libc had them" },
   "fork/8-1": { linux: "PASS", forklab: "PASS", slow: true },
   "fork/9-1": { linux: "PASS", forklab: "PASS" },

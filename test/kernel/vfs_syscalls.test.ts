@@ -72,3 +72,99 @@ describe("unlink(2)", () => {
     expect(fl.kernel.vfs.lookup("/tmp/f")).toBe(-2);
   });
 });
+
+// mkdir(2), rmdir(2) and getdirentries(2) (kern_mkdir, kern_rmdir, kern_getdirentries):
+// struct dirent records (d_ino u64, d_namlen u16, d_type u8, d_name at 16, length
+// (16 + namlen + 1 + 7) & ~7), "." and ".." first, the descriptor's offset advancing.
+describe("mkdir(2), rmdir(2) and getdirentries(2)", () => {
+  const O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x200, DT_DIR = 4, DT_REG = 8;
+  function str(fl: Forklab, pid: number, s: string): number {
+    const b = new TextEncoder().encode(s + "\0"), va = fl.userAlloc(pid, b.length);
+    fl.writeUser(pid, va, b);
+    return va;
+  }
+  const errno = (fl: Forklab, pid: number, call: string, args: number[]): string => {
+    const r = fl.syscall(pid, call, args);
+    if (!r.done) throw new Error(`${call} slept`);
+    return r.errno;
+  };
+  /** The records in the bytes getdirentries wrote: [name, ino, type]. */
+  function records(b: Uint8Array): [string, number, number][] {
+    const out: [string, number, number][] = [], dv = new DataView(b.buffer, b.byteOffset);
+    for (let at = 0; at < b.length; ) {
+      const namlen = dv.getUint16(at + 8, true);
+      expect(dv.getUint32(at + 4, true)).toBe(0); // d_ino's high word
+      expect(b[at + 16 + namlen]).toBe(0);        // NUL-terminated
+      out.push([new TextDecoder().decode(b.subarray(at + 16, at + 16 + namlen)), dv.getUint32(at, true), b[at + 10]]);
+      at += (16 + namlen + 1 + 7) & ~7;
+    }
+    return out;
+  }
+
+  it("are syscalls 136, 137 and 479; mkdir's mode goes through the umask; records come in creation order and whole", () => {
+    expect([SYS.mkdir, SYS.rmdir, SYS.getdirentries]).toEqual([136, 137, 479]);
+    const fl = new Forklab();
+    fl.kernel.vfs.mkdir("/tmp", 0o1777);
+    const pid = fl.spawn({ uid: 1000 }).pid;
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/tmp/d"), 0o777])).toBe("");
+    expect(fl.kernel.vfs.lookup("/tmp/d")).toMatchObject({ v_mode: 0o755 }); // umask 022
+    for (const n of ["f1", "a-longer-name"]) {
+      const r = fl.syscall(pid, "open", [str(fl, pid, `/tmp/d/${n}`), O_CREAT | O_WRONLY, 0o644]);
+      expect(r).toMatchObject({ done: true, error: 0 });
+      fl.syscall(pid, "close", [r.done ? r.rv[0] : -1]);
+    }
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/tmp/d/sub/"), 0o700])).toBe(""); // a trailing slash is fine
+    const fd = fl.syscall(pid, "open", [str(fl, pid, "/tmp/d"), O_RDONLY, 0]);
+    if (!fd.done) throw new Error("open slept");
+    const buf = fl.userAlloc(pid, 4096), basep = fl.userAlloc(pid, 4);
+    // 40 bytes: "." (24) fits, ".." (24) does not; then the rest in one read; then the end.
+    let r = fl.syscall(pid, "getdirentries", [fd.rv[0], buf, 40, basep]);
+    expect(r).toMatchObject({ done: true, error: 0, rv: [24, 0] });
+    expect(fl.readWord(pid, basep)).toBe(0);
+    const d = fl.kernel.vfs.lookup("/tmp/d") as { v_ino: number; v_parent: { v_ino: number } };
+    expect(records(fl.readUser(pid, buf, 24))).toEqual([[".", d.v_ino, DT_DIR]]);
+    r = fl.syscall(pid, "getdirentries", [fd.rv[0], buf, 4096, basep]);
+    const n = r.done ? r.rv[0] : -1;
+    expect(fl.readWord(pid, basep)).toBe(1); // it started at the second entry
+    expect(records(fl.readUser(pid, buf, n)).map(([name, , t]) => [name, t])).toEqual([
+      ["..", DT_DIR], ["f1", DT_REG], ["a-longer-name", DT_REG], ["sub", DT_DIR],
+    ]);
+    expect(n).toBe(24 + 24 + 32 + 24);
+    expect(fl.syscall(pid, "getdirentries", [fd.rv[0], buf, 4096, basep])).toMatchObject({ done: true, error: 0, rv: [0, 0] });
+    // lseek back to the start: the same records again (the offset is the entry's index).
+    fl.syscall(pid, "lseek", [fd.rv[0], 0, 0, 0]);
+    expect(fl.syscall(pid, "getdirentries", [fd.rv[0], buf, 4096, 0])).toMatchObject({ rv: [24 + n, 0] });
+  });
+
+  it("errors: EEXIST, ENOENT, ENOTDIR for mkdir; ENOTEMPTY, ENOTDIR, EINVAL, EBUSY for rmdir; EBADF, EINVAL, EFAULT for getdirentries", () => {
+    const fl = new Forklab();
+    fl.kernel.vfs.mkdir("/tmp", 0o1777);
+    const pid = fl.spawn({ uid: 1000 }).pid;
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/tmp"), 0o755])).toBe("EEXIST");
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/none/x"), 0o755])).toBe("ENOENT");
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/dev/console/x"), 0o755])).toBe("ENOTDIR");
+    expect(errno(fl, pid, "mkdir", [0, 0o755])).toBe("EFAULT");
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/tmp/e"), 0o755])).toBe("");
+    expect(errno(fl, pid, "mkdir", [str(fl, pid, "/tmp/e/f"), 0o755])).toBe("");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/e")])).toBe("ENOTEMPTY");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/dev/console")])).toBe("ENOTDIR");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/e/.")])).toBe("EINVAL");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/e/f/..")])).toBe("ENOTEMPTY");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/")])).toBe("EBUSY");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/none")])).toBe("ENOENT");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/e/f")])).toBe("");
+    expect(errno(fl, pid, "rmdir", [str(fl, pid, "/tmp/e")])).toBe("");
+    expect(fl.kernel.vfs.lookup("/tmp/e")).toBe(-2); // ENOENT
+    const buf = fl.userAlloc(pid, 4096);
+    expect(errno(fl, pid, "getdirentries", [-1 >>> 0, buf, 4096, 0])).toBe("EBADF");
+    expect(errno(fl, pid, "getdirentries", [0, buf, 4096, 0])).toBe("EINVAL"); // the console: not a directory
+    const w = fl.syscall(pid, "open", [str(fl, pid, "/tmp/w"), O_CREAT | O_WRONLY, 0o644]);
+    expect(errno(fl, pid, "getdirentries", [w.done ? w.rv[0] : -1, buf, 4096, 0])).toBe("EBADF"); // not open for reading
+    const fd = fl.syscall(pid, "open", [str(fl, pid, "/"), O_RDONLY, 0]);
+    const dfd = fd.done ? fd.rv[0] : -1;
+    expect(errno(fl, pid, "getdirentries", [dfd, buf, 8, 0])).toBe("EINVAL");       // no record fits
+    expect(errno(fl, pid, "getdirentries", [dfd, 0x10, 4096, 0])).toBe("EFAULT");   // a bad buffer
+    expect(errno(fl, pid, "getdirentries", [dfd, buf, 4096, 0xC0000000])).toBe("EFAULT"); // a bad basep
+    expect(fl.panicked).toBeNull();
+  });
+});
