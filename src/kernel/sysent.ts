@@ -32,7 +32,7 @@ import { sys_ioctl, sys_select, sys_poll } from "./sys_generic.js";
 import { sys_obreak, sys_mmap, sys_munmap, sys_mprotect, sys_minherit, sys_madvise } from "./vm_mmap.js";
 import { sys___sysctl, sys_set_tls_area, sys_get_tls_area } from "./kern_sysctl.js";
 // Programs from well-known suites (stress --io, --hdd).
-import { sys_sync, sys_unlink, sys_mkdir, sys_rmdir, sys_getdirentries } from "./vfs_syscalls.js";
+import { sys_sync, sys_unlink, sys_mkdir, sys_rmdir, sys_truncate, sys_ftruncate, sys_getdirentries } from "./vfs_syscalls.js";
 // Userland mutexes and thread signals (libpthread).
 import { sys_umtx_sleep, sys_umtx_wakeup } from "./kern_umtx.js";
 import { sys_lwp_kill } from "./kern_sig.js";
@@ -71,7 +71,7 @@ export const SYS = {
   getpgid: 207, poll: 209, minherit: 250, issetugid: 253, sched_yield: 331, set_tls_area: 472,
   get_tls_area: 473, stat: 475, fstat: 476, lstat: 477,
   // Programs from well-known suites.
-  unlink: 10, sync: 36, mkdir: 136, rmdir: 137, getdirentries: 479,
+  unlink: 10, sync: 36, mkdir: 136, rmdir: 137, truncate: 200, ftruncate: 201, getdirentries: 479,
   // Userland mutexes and thread signals (libpthread).
   umtx_sleep: 469, umtx_wakeup: 470, lwp_kill: 497,
 } as const;
@@ -168,6 +168,8 @@ const table: [SyscallName, string, SyscallFn][] = [
   ["unlink", "char *path", sys_unlink],
   ["sync", "", sys_sync],
   ["mkdir", "char *path, int mode", sys_mkdir],
+  ["truncate", "char *path, int pad, off_t length", sys_truncate],
+  ["ftruncate", "int fd, int pad, off_t length", sys_ftruncate],
   ["rmdir", "char *path", sys_rmdir],
   ["getdirentries", "int fd, char *buf, u_int count, long *basep", sys_getdirentries],
   // Userland mutexes and thread signals (libpthread).

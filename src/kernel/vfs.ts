@@ -187,9 +187,24 @@ export function vn_write(vp: Vnode, off: number, bytes: Uint8Array): number {
 
 /** Cut a regular file to length 0 (O_TRUNC). */
 export function vn_truncate(vp: Vnode): void {
-  if (vp.v_type !== VREG) throw new Error(`vn_truncate: vnode ${vp.v_ino} is not a regular file`);
-  vp.v_data.fill(0, 0, vp.v_size);
-  vp.v_size = 0;
+  vn_setsize(vp, 0);
+}
+
+/**
+ * The file's size becomes `length` (VOP_SETATTR's va_size): bytes cut off are gone (they
+ * read as zeros if the file grows again), bytes added read as zeros. 0 or -EFBIG.
+ */
+export function vn_setsize(vp: Vnode, length: number): number {
+  if (vp.v_type !== VREG) throw new Error(`vn_setsize: vnode ${vp.v_ino} is not a regular file`);
+  if (length > VFS_MAXFILESIZE) return -EFBIG;
+  if (length < vp.v_size) vp.v_data.fill(0, length, vp.v_size);
+  else if (length > vp.v_data.length) {
+    const grown = new Uint8Array(length);
+    grown.set(vp.v_data.subarray(0, vp.v_size));
+    vp.v_data = grown;
+  }
+  vp.v_size = length;
+  return 0;
 }
 
 // struct dirent (sys/dirent.h 1.7, reference userland §1): d_ino (u64) @0, d_namlen (u16)

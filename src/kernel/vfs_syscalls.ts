@@ -1,10 +1,11 @@
 // The filesystem syscalls of vfs_syscalls.c that are not about descriptors.
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
-import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from "./errno.js";
-import { MAXPATHLEN, VDIR, vop_readdir } from "./vfs.js";
+import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from "./errno.js";
+import { MAXPATHLEN, VDIR, VREG, vn_setsize, vop_readdir, type Vnode } from "./vfs.js";
 import { fgetfile } from "./filedesc.js";
-import { FREAD } from "./file.js";
+import { FREAD, FWRITE } from "./file.js";
+import { vm_object_page_update } from "./vm_map.js";
 
 /**
  * sync(2), syscalls.master's `36 STD BSD { int sync(void); }` (vfs_syscalls.c: sys_sync):
@@ -106,4 +107,46 @@ export function* sys_rmdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KG
   if (nd.vp.v_children!.size > 0) return ENOTEMPTY;
   k.vfs.remove(nd.dvp, nd.name);
   return 0;
+}
+
+/**
+ * The size change of truncate and ftruncate (VOP_SETATTR): a directory is EISDIR, a device
+ * EINVAL. The file's MAP_SHARED object sees the bytes cut off as zeros; its pages wholly
+ * past the new end stay mapped (BSD's vnode_pager_setsize frees them, and a touch there
+ * is SIGBUS).
+ */
+function setsize(k: Kernel, vp: Vnode, length: number): number {
+  if (vp.v_type === VDIR) return EISDIR;
+  if (vp.v_type !== VREG) return EINVAL;
+  const old = vp.v_size;
+  const e = vn_setsize(vp, length);
+  if (e) return -e;
+  if (length < old) vm_object_page_update(k, vp, length, old - length);
+  return 0;
+}
+
+/**
+ * ftruncate(fd, pad, length), `201 STD BSD { int ftruncate(int fd, int pad, off_t
+ * length); }` (kern_ftruncate): EINVAL for a negative length or a descriptor not open for
+ * writing (or not a file), EBADF for no descriptor.
+ */
+export function* sys_ftruncate(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const [fd, , length] = args;
+  if (!Number.isSafeInteger(length) || length < 0) return EINVAL;
+  const fp = fgetfile(lp.lwp_proc.p_fd!, fd);
+  if (fp === null) return EBADF;
+  if (fp.f_vnode === null || (fp.f_flag & FWRITE) === 0) return EINVAL;
+  return setsize(k, fp.f_vnode, length);
+}
+
+/** truncate(path, pad, length), `200 STD BSD` (kern_truncate): as ftruncate, by name. */
+export function* sys_truncate(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
+  const [uva, , length] = args;
+  const path = pathArg(k, lp, uva);
+  if (typeof path === "number") return path;
+  if (!Number.isSafeInteger(length) || length < 0) return EINVAL;
+  const fdp = lp.lwp_proc.p_fd!;
+  const vp = k.vfs.lookup(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
+  if (typeof vp === "number") return -vp;
+  return setsize(k, vp, length);
 }

@@ -37,7 +37,7 @@ export const EXPECTED: Record<string, Expectation> = {
   "fork/12-1": { linux: "PASS", forklab: "PASS" },
   "fork/13-1": { linux: "PASS", forklab: "PASS" },
   "fork/14-1": { linux: "PASS", forklab: "UNRESOLVED", why: "forklab's libpthread has no named semaphores: sem_open fails with ENOSYS, so the test is UNRESOLVED (what DragonFly 2008's libthread_xu did for sem_open is not verified)" },
-  "fork/16-1": { linux: "PASS", forklab: "build failed", why: "forklab's libc has no shm_open/shm_unlink; DragonFly 2008's libc made them over open(2)" },
+  "fork/16-1": { linux: "PASS", forklab: "PASS" },
   "fork/17-1": { linux: "UNRESOLVED", forklab: "build failed", why: "forklab has no sched_setscheduler/sched_getparam (DragonFly 2008's syscalls 327-330)" },
   "fork/17-2": { linux: "UNRESOLVED", forklab: "build failed", why: "forklab has no sched_setscheduler/sched_getparam (DragonFly 2008's syscalls 327-330)" },
   "fork/18-1": { linux: "PASS", forklab: "build failed", why: "forklab has no POSIX timers (timer_create, timer_settime)" },

@@ -168,3 +168,55 @@ describe("mkdir(2), rmdir(2) and getdirentries(2)", () => {
     expect(fl.panicked).toBeNull();
   });
 });
+
+// truncate(2) and ftruncate(2) (kern_truncate, kern_ftruncate): the int pad word, then the
+// 64-bit length; bytes cut off read as zeros when the file grows again.
+describe("truncate(2) and ftruncate(2)", () => {
+  const O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0x200;
+  function str(fl: Forklab, pid: number, s: string): number {
+    const b = new TextEncoder().encode(s + "\0"), va = fl.userAlloc(pid, b.length);
+    fl.writeUser(pid, va, b);
+    return va;
+  }
+  const run = (fl: Forklab, pid: number, call: string, args: number[]): { errno: string; value: number } => {
+    const r = fl.syscall(pid, call, args);
+    if (!r.done) throw new Error(`${call} slept`);
+    return { errno: r.errno, value: r.value };
+  };
+
+  it("are syscalls 200 and 201: grow with zeros, cut, and the cut bytes do not come back", () => {
+    expect([SYS.truncate, SYS.ftruncate]).toEqual([200, 201]);
+    const fl = new Forklab();
+    fl.kernel.vfs.mkdir("/tmp", 0o1777);
+    const pid = fl.spawn({ uid: 1000 }).pid;
+    const path = str(fl, pid, "/tmp/f");
+    const fd = run(fl, pid, "open", [path, O_CREAT | O_RDWR, 0o644]).value;
+    const buf = str(fl, pid, "abcdefgh");
+    expect(run(fl, pid, "write", [fd, buf, 8]).value).toBe(8);
+    const vp = () => fl.kernel.vfs.lookup("/tmp/f") as { v_size: number; v_data: Uint8Array };
+    expect(run(fl, pid, "ftruncate", [fd, 0, 3, 0]).errno).toBe("");
+    expect(vp().v_size).toBe(3);
+    expect(run(fl, pid, "truncate", [path, 0, 6, 0]).errno).toBe("");
+    expect(Array.from(vp().v_data.subarray(0, 6))).toEqual([97, 98, 99, 0, 0, 0]);
+    expect(run(fl, pid, "ftruncate", [fd, 0, 8192, 0]).errno).toBe("");
+    expect(vp().v_size).toBe(8192);
+  });
+
+  it("errors: EINVAL (negative, not open for writing, a device), EISDIR, EBADF, ENOENT, EFBIG", () => {
+    const fl = new Forklab();
+    fl.kernel.vfs.mkdir("/tmp", 0o1777);
+    const pid = fl.spawn({ uid: 1000 }).pid;
+    const path = str(fl, pid, "/tmp/f");
+    const fd = run(fl, pid, "open", [path, O_CREAT | O_RDWR, 0o644]).value;
+    expect(run(fl, pid, "ftruncate", [fd, 0, 0xFFFFFFFF, 0xFFFFFFFF]).errno).toBe("EINVAL"); // -1
+    const ro = run(fl, pid, "open", [path, O_RDONLY, 0]).value;
+    expect(run(fl, pid, "ftruncate", [ro, 0, 0, 0]).errno).toBe("EINVAL");
+    expect(run(fl, pid, "ftruncate", [1, 0, 0, 0]).errno).toBe("EINVAL"); // the console
+    expect(run(fl, pid, "ftruncate", [99, 0, 0, 0]).errno).toBe("EBADF");
+    expect(run(fl, pid, "truncate", [str(fl, pid, "/tmp"), 0, 0, 0]).errno).toBe("EISDIR");
+    expect(run(fl, pid, "truncate", [str(fl, pid, "/tmp/none"), 0, 0, 0]).errno).toBe("ENOENT");
+    expect(run(fl, pid, "truncate", [0, 0, 0, 0]).errno).toBe("EFAULT");
+    expect(run(fl, pid, "truncate", [path, 0, 0, 1]).errno).toBe("EFBIG"); // 4 GiB
+    expect(fl.panicked).toBeNull();
+  });
+});

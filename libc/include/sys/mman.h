@@ -47,5 +47,7 @@ int munmap(void *, size_t);
 int mprotect(const void *, size_t, int);
 int madvise(void *, size_t, int);
 int minherit(void *, size_t, int);
+int shm_open(const char *, int, mode_t);
+int shm_unlink(const char *);
 __END_DECLS
 #endif
