@@ -242,15 +242,18 @@ function step(fl: Forklab, op: Op): string {
  * out elsewhere: a chance of about one in 10^9 per raw op.
  */
 export function snapshot(fl: Forklab): string {
-  const page = (pid: number, va: number): string => {
-    const b = fl.readUser(pid, va, 4096);
+  // Each mapped page's bytes, read from its frame: a page the process made PROT_NONE is
+  // still compared (readUser, copyin's way, would refuse it).
+  const phys = fl.kernel.core.phys();
+  const page = (va: number, pa: number): string => {
+    const b = phys.slice(pa, pa + 4096);
     if (va === ARENA) b.fill(0, DATA.rusage + RU_MINFLT, DATA.rusage + RU_MINFLT + 4);
     return hash(b);
   };
   const procs = fl.procs().map((p) => {
     const out: Record<string, unknown> = { ...p, vmspace: p.vmspace && { ...p.vmspace, cr3: undefined } };
     if (p.stat !== "SZOMB" && p.stat !== "SIDL" && p.vmspace) {
-      out.memory = fl.mappings(p.pid).map((m) => `${m.va.toString(16)}:${page(p.pid, m.va)}`);
+      out.memory = fl.mappings(p.pid).map((m) => `${m.va.toString(16)}:${page(m.va, m.pa)}`);
       // tf_trapno and tf_err name the last trap: under cow that may be a copy-on-write fault.
       out.lwps = fl.lwps(p.pid).map((l) => ({ ...l, sigmask: String(l.sigmask), siglist: String(l.siglist), regs: { ...fl.trapframe({ pid: p.pid, tid: l.tid }), trapno: 0, err: 0 } }));
     }

@@ -30,6 +30,18 @@ const cases: [string, Scenario][] = [
       { t: "vfork", who: 0 },
     ] },
   ],
+  [
+    // Found by the syscall fuzzer (npm run fuzz -- --runs 50000 --seed 2026120832 --target
+    // syscalls --workers 2, worker 0 after 12,179 sequences): mprotect(0x40000001, 0, 0)
+    // rounds to the scratch area's first page and makes it PROT_NONE (as the kernel
+    // does); the harness then read the page with readUser, which refuses it like copyin.
+    // It reads every page from its frame now.
+    "a page made PROT_NONE by mprotect is still compared (harness: read from the frame)",
+    { ncpus: 1, listenFaults: false, seed: 0, ops: [
+      { t: "raw", who: 0, code: 74, args: [0x40000001] },
+      { t: "lwp_create", who: 0, params: 0x40000500, func: 0, stack: 0, tid1: 0x40000580, tid2: 0 },
+    ] },
+  ],
 ];
 
 describe("fuzzer regressions", () => {
