@@ -7,7 +7,7 @@ import { it, expect } from "vitest";
 import fc from "fast-check";
 import { bundledProgramBytes, parseElf, ElfError, BUNDLED_PROGRAMS, type BundledName } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams, recorded, FUZZ_TIMEOUT, ARENA } from "./harness.js";
+import { boot, snapshot, memoryShort, fuzzParams, recorded, FUZZ_TIMEOUT, ARENA } from "./harness.js";
 
 type Mutation =
   | { byte: number; value: number }       // one byte anywhere (biased to the headers)
@@ -44,7 +44,7 @@ it("mutated ELF files are refused cleanly or run, under every strategy alike", (
       if (!(e instanceof ElfError)) throw e;
     }
     const finals = STRATEGIES.map((strategy) => {
-      const { fl } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
+      const { fl, events } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
       fl.installFile("/bin/m", bytes);
       const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
       fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
@@ -53,8 +53,10 @@ it("mutated ELF files are refused cleanly or run, under every strategy alike", (
       const r = fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0]);
       fl.run({ ticks: 20 });
       fl.checkInvariants();
-      return JSON.stringify(r) + snapshot(fl);
+      return { final: JSON.stringify(r) + snapshot(fl), short: memoryShort(fl, events) };
     });
-    for (const f of finals) expect(f).toBe(finals[0]);
+    // Past a shortage of memory (copy takes more frames than cow) the runs may rightly differ.
+    if (finals.some((f) => f.short)) return;
+    for (const f of finals) expect(f.final).toBe(finals[0].final);
   })), params);
 }, FUZZ_TIMEOUT);

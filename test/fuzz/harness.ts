@@ -122,11 +122,21 @@ const OPTS = { physBytes: 8 << 20, hz: 100, cpuHz: 2_000_000, sliceCycles: 4000,
 
 /**
  * Everything a run shows that must not depend on the strategy, while memory suffices:
- * `exhausted` says a frame allocation failed (the most frames ever in use reached the
- * total: an allocation fails only on an empty free stack). The copy strategy takes more
- * frames than cow, so past that point the runs may rightly differ.
+ * `exhausted` says memory ran short (memoryShort). The copy strategy takes more frames
+ * than cow, so past that point the runs may rightly differ.
  */
 export interface Trace { results: string[]; events: string[]; final: string; exhausted: boolean }
+
+/**
+ * Whether memory ran short in a run: a frame allocation failed (the most frames ever in
+ * use reached the total: an allocation fails only on an empty free stack), or a fork
+ * waited for memory ("vmwait": fork1 waits when free frames cannot hold the child, before
+ * any allocation fails).
+ */
+export function memoryShort(fl: Forklab, events: string[]): boolean {
+  const core = fl.kernel.core;
+  return core.stat("framesPeak") === core.framesTotal() || events.some((e) => e.includes('"wmesg":"vmwait"'));
+}
 
 /** The machine a scenario starts from: init, one bare process with its scratch area, and the programs. */
 export function boot(strategy: Strategy, s: Scenario, extra: Partial<ConstructorParameters<typeof Forklab>[0]> = {}): { fl: Forklab; events: string[] } {
@@ -292,8 +302,7 @@ export function runScenario(strategy: Strategy, s: Scenario, inject: number[] = 
   fl.kernel.core.failFrameAfter(0);
   fl.run({ ticks: 10 });
   fl.checkInvariants();
-  const core = fl.kernel.core;
-  return { results, events, final: snapshot(fl), exhausted: core.stat("framesPeak") === core.framesTotal() };
+  return { results, events, final: snapshot(fl), exhausted: memoryShort(fl, events) };
 }
 
 /** The property: no failure under any strategy, and, while memory suffices, every strategy's run the same. */

@@ -5,7 +5,7 @@
 import { it, expect } from "vitest";
 import fc from "fast-check";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, fuzzParams, recorded, FUZZ_TIMEOUT } from "./harness.js";
+import { boot, snapshot, memoryShort, fuzzParams, recorded, FUZZ_TIMEOUT } from "./harness.js";
 import { image, BSS } from "./programs.js";
 
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -23,12 +23,14 @@ it("random i386 code never hurts the host and runs alike under every strategy", 
   fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 4 }), recorded("random-code", (pieces, ncpus) => {
     const code = pieces.flat();
     const finals = STRATEGIES.map((strategy) => {
-      const { fl } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
+      const { fl, events } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
       fl.spawn({ image: image("rand", code), argv: ["rand", "x"] });
       fl.run({ ticks: 15 });
       fl.checkInvariants();
-      return snapshot(fl);
+      return { final: snapshot(fl), short: memoryShort(fl, events) };
     });
-    for (const f of finals) expect(f).toBe(finals[0]);
+    // Past a shortage of memory (copy takes more frames than cow) the runs may rightly differ.
+    if (finals.some((f) => f.short)) return;
+    for (const f of finals) expect(f.final).toBe(finals[0].final);
   })), params);
 }, FUZZ_TIMEOUT);

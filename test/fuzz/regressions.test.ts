@@ -1,7 +1,7 @@
 // Minimal failing sequences the fuzzers found, each kept as a regression test named by
 // what it found (and fixed). Each runs under every strategy with the invariants on.
 import { describe, it, expect } from "vitest";
-import { checkScenario, boot, snapshot, ARENA, type Scenario } from "./harness.js";
+import { checkScenario, boot, snapshot, memoryShort, ARENA, type Scenario } from "./harness.js";
 import { bundledProgramBytes } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
 
@@ -113,5 +113,30 @@ describe("fuzzer regressions", () => {
       return snapshot(fl);
     });
     for (const f of finals) expect(f).toBe(finals[0]);
+  });
+
+  it("a mutated forkbomb whose forks wait for memory under copy only: the ELF fuzzer does not compare past a shortage", () => {
+    // Found by the ELF fuzzer (npm run fuzz -- --runs 4000 --seed 2026120836 --target elf
+    // --workers 2, worker 0 after 485 files): forkbomb with phdr bytes changed maps a large
+    // segment; copy's forks take so many frames that fork1 waits in "vmwait" (its child
+    // counted in nprocs), and a later fork meets maxproc, where cow's and share-pt's do
+    // not. Right for each strategy: a shortage of memory is where they may differ
+    // (memoryShort), as the syscall fuzzer already allowed for a failed allocation.
+    const bytes = bundledProgramBytes("forkbomb").slice();
+    bytes[74] = 6; bytes[7] = 0;
+    const shortage = STRATEGIES.map((strategy) => {
+      const { fl, events } = boot(strategy, { ncpus: 1, listenFaults: false, seed: 1, ops: [] });
+      fl.installFile("/bin/m", bytes);
+      const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
+      fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
+      fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
+      fl.writeWord(pid, ARENA + 0x814, 0);
+      fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0]);
+      fl.run({ ticks: 20 });
+      fl.checkInvariants();
+      expect(fl.panicked).toBeNull();
+      return memoryShort(fl, events);
+    });
+    expect(shortage).toEqual([true, false, false]); // copy, cow, share-pt
   });
 });
