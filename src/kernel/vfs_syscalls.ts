@@ -24,10 +24,9 @@ export function* sys_sync(_k: Kernel, _lp: Lwp, _a: number[], _msg: SysMsg): KGe
  * writes to a file it has unlinked). A directory is EPERM, as POSIX allows and BSD does.
  */
 export function* sys_unlink(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  const p = lp.lwp_proc, fdp = p.p_fd!;
-  const path = k.copyinstr(p, args[0], MAXPATHLEN);
-  if (path === null) return EFAULT;
-  if (path === undefined) return ENAMETOOLONG;
+  const path = pathArg(k, lp, args[0]);
+  if (typeof path === "number") return path;
+  const fdp = lp.lwp_proc.p_fd!;
   const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
   if (typeof nd === "number") return -nd;
   if (nd.vp === null) return ENOENT;
