@@ -218,9 +218,10 @@ export const direntReclen = (namlen: number): number => (16 + namlen + 1 + 7) & 
  * VOP_READDIR: the records of directory dvp from entry `offset` on ("." and ".." first,
  * then the names in the order they were made), as many whole ones as fit in `count`
  * bytes; the offset of the next entry is the directory's seek position (an entry index,
- * where UFS has a byte offset). Nothing fits: an empty result with the offset unchanged.
+ * where UFS has a byte offset); `eof` (VOP_READDIR's eofflag): no entry is left. Nothing
+ * fits: an empty result with the offset unchanged.
  */
-export function vop_readdir(dvp: Vnode, offset: number, count: number): { bytes: Uint8Array; next: number } {
+export function vop_readdir(dvp: Vnode, offset: number, count: number): { bytes: Uint8Array; next: number; eof: boolean } {
   const children = dvp.v_children;
   if (children === null) throw new Error(`vop_readdir: vnode ${dvp.v_ino} is not a directory`);
   const names: [string, Vnode][] = [[".", dvp], ["..", dvp.v_parent], ...children];
@@ -242,5 +243,5 @@ export function vop_readdir(dvp: Vnode, offset: number, count: number): { bytes:
   const bytes = new Uint8Array(used);
   let at = 0;
   for (const r of recs) { bytes.set(r, at); at += r.length; }
-  return { bytes, next: i };
+  return { bytes, next: i, eof: i >= names.length };
 }

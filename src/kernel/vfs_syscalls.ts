@@ -2,7 +2,7 @@
 import type { Kernel, SysMsg } from "./kernel.js";
 import type { Lwp, KGen } from "./proc.js";
 import { EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from "./errno.js";
-import { MAXPATHLEN, VDIR, VREG, vn_setsize, vop_readdir, type Vnode } from "./vfs.js";
+import { MAXPATHLEN, VDIR, VREG, vn_setsize, vop_readdir, type Namei, type Vnode } from "./vfs.js";
 import { fgetfile } from "./filedesc.js";
 import { FREAD, FWRITE } from "./file.js";
 import { vm_object_page_update } from "./vm_map.js";
@@ -24,11 +24,8 @@ export function* sys_sync(_k: Kernel, _lp: Lwp, _a: number[], _msg: SysMsg): KGe
  * writes to a file it has unlinked). A directory is EPERM, as POSIX allows and BSD does.
  */
 export function* sys_unlink(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  const path = pathArg(k, lp, args[0]);
-  if (typeof path === "number") return path;
-  const fdp = lp.lwp_proc.p_fd!;
-  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
-  if (typeof nd === "number") return -nd;
+  const nd = nameiArg(k, lp, args[0]);
+  if (typeof nd === "number") return nd;
   if (nd.vp === null) return ENOENT;
   if (nd.vp.v_type === VDIR) return EPERM;
   k.vfs.remove(nd.dvp, nd.name);
@@ -51,8 +48,8 @@ export function* sys_getdirentries(k: Kernel, lp: Lwp, args: number[], msg: SysM
   const vp = fp.f_vnode;
   if (vp === null || vp.v_type !== VDIR) return EINVAL;
   const base = fp.f_offset;
-  const { bytes, next } = vop_readdir(vp, base, count);
-  if (bytes.length === 0 && next < vp.v_children!.size + 2) return EINVAL;
+  const { bytes, next, eof } = vop_readdir(vp, base, count);
+  if (bytes.length === 0 && !eof) return EINVAL;
   if (bytes.length > 0 && k.copyout(p, buf, bytes)) return EFAULT;
   fp.f_offset = next;
   if (basep !== 0 && k.copyoutWord(p, basep, base)) return EFAULT;
@@ -60,12 +57,27 @@ export function* sys_getdirentries(k: Kernel, lp: Lwp, args: number[], msg: SysM
   return 0;
 }
 
-/** The path argument a syscall names, or its errno. */
+/** The path argument a syscall names (nlookup_init's copy), or its errno. */
 function pathArg(k: Kernel, lp: Lwp, uva: number): string | number {
   const path = k.copyinstr(lp.lwp_proc, uva, MAXPATHLEN);
   if (path === null) return EFAULT;
   if (path === undefined) return ENAMETOOLONG;
   return path;
+}
+
+/** namei on path from the process's current and root directories, or the lookup's errno. */
+function nameiAt(k: Kernel, lp: Lwp, path: string): Namei | number {
+  const fdp = lp.lwp_proc.p_fd!;
+  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
+  return typeof nd === "number" ? -nd : nd;
+}
+
+/** pathArg, then nameiAt: the path and what it names, or the errno. */
+function nameiArg(k: Kernel, lp: Lwp, uva: number): (Namei & { path: string }) | number {
+  const path = pathArg(k, lp, uva);
+  if (typeof path === "number") return path;
+  const nd = nameiAt(k, lp, path);
+  return typeof nd === "number" ? nd : { ...nd, path };
 }
 
 /**
@@ -75,13 +87,10 @@ function pathArg(k: Kernel, lp: Lwp, uva: number): string | number {
  * component.
  */
 export function* sys_mkdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  const path = pathArg(k, lp, args[0]);
-  if (typeof path === "number") return path;
-  const fdp = lp.lwp_proc.p_fd!;
-  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
-  if (typeof nd === "number") return -nd;
+  const nd = nameiArg(k, lp, args[0]);
+  if (typeof nd === "number") return nd;
   if (nd.vp !== null) return EEXIST;
-  k.vfs.enter(nd.dvp, nd.name, VDIR, args[1] & 0o777 & ~fdp.fd_cmask);
+  k.vfs.enter(nd.dvp, nd.name, VDIR, args[1] & 0o777 & ~lp.lwp_proc.p_fd!.fd_cmask);
   return 0;
 }
 
@@ -92,14 +101,11 @@ export function* sys_mkdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KG
  * EBUSY for the root.
  */
 export function* sys_rmdir(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg): KGen<number> {
-  const path = pathArg(k, lp, args[0]);
-  if (typeof path === "number") return path;
-  const fdp = lp.lwp_proc.p_fd!;
-  const nd = k.vfs.namei(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
-  if (typeof nd === "number") return -nd;
+  const nd = nameiArg(k, lp, args[0]);
+  if (typeof nd === "number") return nd;
   if (nd.vp === null) return ENOENT;
   if (nd.vp.v_type !== VDIR) return ENOTDIR;
-  const last = path.split("/").filter((c) => c.length > 0).pop() ?? "";
+  const last = nd.path.split("/").filter((c) => c.length > 0).pop() ?? "";
   if (last === ".") return EINVAL;
   if (last === "..") return ENOTEMPTY;
   if (nd.vp === k.vfs.root || nd.name === "") return EBUSY;
@@ -144,8 +150,8 @@ export function* sys_truncate(k: Kernel, lp: Lwp, args: number[], _msg: SysMsg):
   const path = pathArg(k, lp, uva);
   if (typeof path === "number") return path;
   if (!Number.isSafeInteger(length) || length < 0) return EINVAL;
-  const fdp = lp.lwp_proc.p_fd!;
-  const vp = k.vfs.lookup(path, fdp.fd_cdir ?? k.vfs.root, fdp.fd_rdir ?? k.vfs.root);
-  if (typeof vp === "number") return -vp;
-  return setsize(k, vp, length);
+  const nd = nameiAt(k, lp, path);
+  if (typeof nd === "number") return nd;
+  if (nd.vp === null) return ENOENT;
+  return setsize(k, nd.vp, length);
 }
