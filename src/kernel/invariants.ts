@@ -378,11 +378,15 @@ function checkLwps(k: Kernel, procs: Proc[], core: CoreAudit): void {
     const own = mine.get(p) ?? [];
     for (const lp of own) if (!inTree.has(lp)) broken("LWP tree", what, `${lwpName(lp)} is missing from it`);
     for (const lp of inTree) if (lp.lwp_proc !== p) broken("LWP tree", what, `holds ${lwpName(lp)}`);
-    const live = own.filter((lp) => lp.mode !== "exited").length;
+    let live = 0, stopped = 0, lsstop = false;
+    for (const lp of own) {
+      if (lp.mode !== "exited") live++;
+      if ((lp.lwp_flag & LWP_WSTOP) !== 0) stopped++;
+      if (lp.lwp_stat === LSSTOP) lsstop = true;
+    }
     if (p.p_nthreads !== live) broken("p_nthreads", `pid ${p.p_pid}`, `p_nthreads ${p.p_nthreads}, but ${live} LWPs that have not exited`);
-    const stopped = own.filter((lp) => (lp.lwp_flag & LWP_WSTOP) !== 0).length;
     if (p.p_nstopped !== stopped) broken("p_nstopped", `pid ${p.p_pid}`, `p_nstopped ${p.p_nstopped}, but ${stopped} LWPs counted stopped (LWP_WSTOP)`);
-    if (p.p_stat !== SSTOP && own.some((lp) => lp.lwp_stat === LSSTOP)) broken("p_nstopped", `pid ${p.p_pid}`, "an LWP is LSSTOP in a process that is not stopped");
+    if (p.p_stat !== SSTOP && lsstop) broken("p_nstopped", `pid ${p.p_pid}`, "an LWP is LSSTOP in a process that is not stopped");
     mine.delete(p);
   }
   for (const [p, lps] of mine) broken("LWP table", lwpName(lps[0]), `its process (pid ${p.p_pid}) is on neither allproc nor zombproc`);

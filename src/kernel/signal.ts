@@ -247,16 +247,12 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
     } else if (prop & SA_STOP) {
       return; /* already stopped: the signal has done its work */
     } else {
-      /* Kept pending for when the process is continued; nobody is woken. */
-      if (lp === null) p.p_siglist |= m; else lp.lwp_siglist |= m;
-      if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp?.lwp_tid ?? -1, sig });
+      post(k, p, lp, sig); /* kept pending for when the process is continued; nobody is woken */
       return;
     }
   }
   if (lp === null) {
-    /* Nobody takes it now: pending on the process, for whichever LWP unmasks it first. */
-    p.p_siglist |= m;
-    if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: -1, sig });
+    post(k, p, null, sig); /* nobody takes it now: whichever LWP unmasks it first will */
     return;
   }
   /* If it is a CONT signal with default action, just ignore it. */
@@ -267,15 +263,20 @@ export function lwpsignal(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void
    * stays pending). Init takes no default action (issignal's rule), so it never stops.
    */
   if ((prop & SA_STOP) && !caught && !held && lp.lwp_stat === LSSLEEP && (lp.sleepFlags & PCATCH) !== 0 && p.p_pid > 1) {
-    if (p.p_flag & P_PPWAIT) { lp.lwp_siglist |= m; return; }
+    if (p.p_flag & P_PPWAIT) { post(k, p, lp, sig); return; }
     if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp.lwp_tid, sig });
     p.p_xstat = sig;
     proc_stop(k, p);
     return;
   }
-  lp.lwp_siglist |= m;
-  if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp.lwp_tid, sig });
+  post(k, p, lp, sig);
   lwp_signotify(k, lp, sig);
+}
+
+/** The signal goes pending on lp, or with none on the process (p_siglist), and is announced. */
+function post(k: Kernel, p: Proc, lp: Lwp | null, sig: number): void {
+  if (lp === null) p.p_siglist |= sigmask(sig); else lp.lwp_siglist |= sigmask(sig);
+  if (k.events.wants("signal")) k.events.emit({ type: "signal", pid: p.p_pid, tid: lp === null ? -1 : lp.lwp_tid, sig });
 }
 
 /**
