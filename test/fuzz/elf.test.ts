@@ -7,7 +7,7 @@ import { it, expect } from "vitest";
 import fc from "fast-check";
 import { bundledProgramBytes, parseElf, ElfError, BUNDLED_PROGRAMS, type BundledName } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
-import { boot, snapshot, memoryShort, fuzzParams, recorded, FUZZ_TIMEOUT, ARENA } from "./harness.js";
+import { bootExec, snapshot, memoryShort, fuzzParams, recorded, FUZZ_TIMEOUT } from "./harness.js";
 
 type Mutation =
   | { byte: number; value: number }       // one byte anywhere (biased to the headers)
@@ -44,13 +44,7 @@ it("mutated ELF files are refused cleanly or run, under every strategy alike", (
       if (!(e instanceof ElfError)) throw e;
     }
     const finals = STRATEGIES.map((strategy) => {
-      const { fl, events } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
-      fl.installFile("/bin/m", bytes);
-      const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
-      fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
-      fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
-      fl.writeWord(pid, ARENA + 0x814, 0);
-      const r = fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0]);
+      const { fl, events, exec: r } = bootExec(strategy, ncpus, bytes);
       fl.run({ ticks: 20 });
       fl.checkInvariants();
       return { final: JSON.stringify(r) + snapshot(fl), short: memoryShort(fl, events) };

@@ -179,6 +179,20 @@ function spawnBare(fl: Forklab, uid: number): number {
   return pid;
 }
 
+/**
+ * The ELF fuzzer's machine: boot, then the bare process execs `bytes` installed as /bin/m.
+ * Returns the machine, its events, the bare pid and execve's result.
+ */
+export function bootExec(strategy: Strategy, ncpus: number, bytes: Uint8Array): { fl: Forklab; events: string[]; pid: number; exec: SyscallResult } {
+  const { fl, events } = boot(strategy, { ncpus, listenFaults: false, seed: 1, ops: [] });
+  fl.installFile("/bin/m", bytes);
+  const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
+  fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
+  fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
+  fl.writeWord(pid, ARENA + 0x814, 0);
+  return { fl, events, pid, exec: fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0]) };
+}
+
 /** The LWPs that can make a syscall now (bare, in user mode, awake), by pid and tid. */
 function drivable(fl: Forklab): { pid: number; tid: number }[] {
   const out: { pid: number; tid: number }[] = [];

@@ -1,7 +1,7 @@
 // Minimal failing sequences the fuzzers found, each kept as a regression test named by
 // what it found (and fixed). Each runs under every strategy with the invariants on.
 import { describe, it, expect } from "vitest";
-import { checkScenario, boot, snapshot, memoryShort, ARENA, type Scenario } from "./harness.js";
+import { checkScenario, boot, bootExec, snapshot, memoryShort, type Scenario } from "./harness.js";
 import { bundledProgramBytes } from "../../src/index.js";
 import { STRATEGIES } from "../../src/core/core.js";
 
@@ -99,13 +99,8 @@ describe("fuzzer regressions", () => {
     const bytes = bundledProgramBytes("threads").slice();
     bytes[68] = 0; // phdr[0].p_filesz's low byte
     const finals = STRATEGIES.map((strategy) => {
-      const { fl, events } = boot(strategy, { ncpus: 1, listenFaults: false, seed: 1, ops: [] });
-      fl.installFile("/bin/m", bytes);
-      const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
-      fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
-      fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
-      fl.writeWord(pid, ARENA + 0x814, 0);
-      expect(fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0])).toMatchObject({ done: true, error: 0 });
+      const { fl, events, pid, exec } = bootExec(strategy, 1, bytes);
+      expect(exec).toMatchObject({ done: true, error: 0 });
       fl.run({ ticks: 20 });
       fl.checkInvariants();
       expect(fl.panicked).toBeNull();
@@ -125,13 +120,7 @@ describe("fuzzer regressions", () => {
     const bytes = bundledProgramBytes("forkbomb").slice();
     bytes[74] = 6; bytes[7] = 0;
     const shortage = STRATEGIES.map((strategy) => {
-      const { fl, events } = boot(strategy, { ncpus: 1, listenFaults: false, seed: 1, ops: [] });
-      fl.installFile("/bin/m", bytes);
-      const pid = fl.procs().find((p) => p.comm === "bare")!.pid;
-      fl.writeUser(pid, ARENA + 0x800, new TextEncoder().encode("/bin/m\0"));
-      fl.writeWord(pid, ARENA + 0x810, ARENA + 0x800);
-      fl.writeWord(pid, ARENA + 0x814, 0);
-      fl.syscall(pid, "execve", [ARENA + 0x800, ARENA + 0x810, 0]);
+      const { fl, events } = bootExec(strategy, 1, bytes);
       fl.run({ ticks: 20 });
       fl.checkInvariants();
       expect(fl.panicked).toBeNull();
